@@ -1,0 +1,65 @@
+# Lifeport Regie. `make run` and `make test` do all the set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json 2>/dev/null | md5sum | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets messages messages-update migrate worker beat lint format bench backup restore clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(STAMP) $(NODE_STAMP) messages
+
+messages: $(STAMP)
+	@cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+## The demo: SQLite and in-process tasks unless DATABASE_URL / CELERY_BROKER_URL are set.
+run: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --no-input -v 0
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_lifeport --demo
+	@echo ""
+	@echo "Lifeport Regie: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+## ruff, then the whole pytest suite. Service tests run when LIFEPORT_TEST_SERVICES=1 (as in CI).
+test: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+worker: install
+	$(VENV)/bin/celery -A lifeport worker --loglevel=INFO --concurrency=2
+
+beat: install
+	$(VENV)/bin/celery -A lifeport beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+
+## After adding or changing translatable strings: refresh both catalogues, then translate locale/nl.
+messages-update: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete

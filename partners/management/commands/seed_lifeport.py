@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+
+
+class Command(BaseCommand):
+    help = "Load the partners, action lines and the 2026 agreement; --demo adds demo users (DEBUG only)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--demo", action="store_true", help="Also create demo users and demo data.")
+
+    def handle(self, *args, demo: bool = False, **options) -> None:
+        if demo and not settings.DEBUG:
+            raise CommandError("--demo creates users with a known password and runs only with DEBUG=1.")
+        seed_programme()
+        self.stdout.write(self.style.SUCCESS("Partners, action lines and the 2026 agreement are in place."))
+        if not demo:
+            return
+        logins = seed_demo_users()
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for login in logins:
+            detail = f" – {login.detail}" if login.detail else ""
+            self.stdout.write(f"  {login.username:<16} {login.role}{detail}")

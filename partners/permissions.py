@@ -1,0 +1,121 @@
+"""Who may act for which partner and lead which action line.
+
+The only module (with actionlines' use of it) that talks to django-guardian: "acts for partner X" and
+"leads action line Y" are object permissions; roles are Django groups named after `Role`.
+"""
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import QuerySet
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+
+from actionlines.models import ActionLine
+from partners.models import Partner, Role
+
+ACT_FOR_PARTNER = "partners.act_for_partner"
+LEAD_ACTION_LINE = "actionlines.lead_action_line"
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def ensure_role_groups() -> None:
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def roles_of(user: AnyUser) -> frozenset[Role]:
+    """The user's roles, cached on the user object for the request."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_lifeport_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(role for role in Role if role.value in names)
+        user._lifeport_roles = cached
+    return cached
+
+
+def has_role(user: AnyUser, *roles: Role) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_programme_staff(user: AnyUser) -> bool:
+    """Director and programme office: they see and manage everything."""
+    return has_role(user, Role.DIRECTOR, Role.OFFICE)
+
+
+def assign_role(*, user: AbstractBaseUser, role: Role) -> None:
+    group, _ = Group.objects.get_or_create(name=role.value)
+    user.groups.add(group)
+    if hasattr(user, "_lifeport_roles"):
+        del user._lifeport_roles
+
+
+def grant_partner_representative(*, user: AbstractBaseUser, partner: Partner) -> None:
+    """Let `user` act for `partner`: log and submit its contributions, see its evidence."""
+    assign_role(user=user, role=Role.REPRESENTATIVE)
+    assign_perm(ACT_FOR_PARTNER, user, partner)
+
+
+def revoke_partner_representative(*, user: AbstractBaseUser, partner: Partner) -> None:
+    remove_perm(ACT_FOR_PARTNER, user, partner)
+
+
+def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine) -> None:
+    """Make `user` a lead (trekker) of `action_line`."""
+    assign_role(user=user, role=Role.LEAD)
+    assign_perm(LEAD_ACTION_LINE, user, action_line)
+
+
+def revoke_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine) -> None:
+    remove_perm(LEAD_ACTION_LINE, user, action_line)
+
+
+def partners_for(user: AnyUser) -> QuerySet[Partner]:
+    """The partners `user` acts for (object permissions only; a role alone grants none)."""
+    if not user.is_authenticated:
+        return Partner.objects.none()
+    return get_objects_for_user(user, ACT_FOR_PARTNER, klass=Partner, accept_global_perms=False)
+
+
+def acts_for(user: AnyUser, partner: Partner) -> bool:
+    return user.is_authenticated and user.has_perm(ACT_FOR_PARTNER, partner)
+
+
+def action_lines_led_by(user: AnyUser) -> QuerySet[ActionLine]:
+    if not user.is_authenticated:
+        return ActionLine.objects.none()
+    return get_objects_for_user(user, LEAD_ACTION_LINE, klass=ActionLine, accept_global_perms=False)
+
+
+def leads(user: AnyUser, action_line: ActionLine) -> bool:
+    return user.is_authenticated and user.has_perm(LEAD_ACTION_LINE, action_line)
+
+
+def representatives_of(partners: Partner | Iterable[Partner]) -> QuerySet:
+    """Active users who act for the given partner(s): selected by permission, never "all users"."""
+    ids = [partners.pk] if isinstance(partners, Partner) else [p.pk for p in partners]
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            partneruserobjectpermission__content_object_id__in=ids,
+            partneruserobjectpermission__permission__codename="act_for_partner",
+        )
+        .distinct()
+    )
+
+
+def users_with_role(*roles: Role) -> QuerySet:
+    return get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in roles]).distinct()
+
+
+def can_see_programme(user: AnyUser) -> bool:
+    """Everyone who works in the programme; observers read issued reports only."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or has_role(
+        user, Role.DIRECTOR, Role.OFFICE, Role.STEERING, Role.REPRESENTATIVE, Role.LEAD
+    )

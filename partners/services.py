@@ -1,0 +1,180 @@
+"""Seeding the programme's fixed facts and the demo users. Every function is idempotent."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from actionlines.models import ActionLine
+from partners.models import Agreement, AgreementParty, Helix, Partner, Profile, Role
+from partners.permissions import (
+    assign_role,
+    ensure_role_groups,
+    grant_action_line_lead,
+    grant_partner_representative,
+)
+
+AGREEMENT_2026_TITLE = "Intentieverklaring Lifeport Semicon Regiegroep 2026"
+DEMO_PASSWORD = "Lifeport-demo-2026"  # noqa: S105 - demo only, refused unless DEBUG
+
+# (name, short name, slug, helix): the seven parties to the 2026 agreement.
+PARTIES = [
+    ("Gemeente Nijmegen", "Nijmegen", "gemeente-nijmegen", Helix.GOVERNMENT),
+    ("Provincie Gelderland", "Gelderland", "provincie-gelderland", Helix.GOVERNMENT),
+    ("Radboud Universiteit", "RU", "radboud-universiteit", Helix.KNOWLEDGE),
+    ("ROC Nijmegen", "ROC", "roc-nijmegen", Helix.EDUCATION),
+    ("NXP", "NXP", "nxp", Helix.BUSINESS),
+    ("ASMPT", "ASMPT", "asmpt", Helix.BUSINESS),
+    ("The Economic Board", "TEB", "the-economic-board", Helix.INTERMEDIARY),
+]
+LSI = ("Lifeport Semicon Industries", "LSI", "lifeport-semicon-industries", Helix.BUSINESS)
+# The demo representative's username for each party, by slug.
+DEMO_REPRESENTATIVES = {
+    "gemeente-nijmegen": "gemeente",
+    "provincie-gelderland": "provincie",
+    "radboud-universiteit": "radboud",
+    "roc-nijmegen": "roc",
+    "nxp": "nxp",
+    "asmpt": "asmpt",
+    "the-economic-board": "teb",
+}
+
+# (code, Dutch name, English name, Dutch goal, English goal)
+ACTION_LINES = [
+    (
+        "talent",
+        "Talent",
+        "Talent",
+        "Voldoende en goed opgeleid technisch talent voor de semiconsector in de regio: instroom, "
+        "opleiding, om- en bijscholing en behoud van mensen.",
+        "Enough well-trained technical talent for the region's semiconductor sector: inflow, education, "
+        "retraining and retention.",
+    ),
+    (
+        "ruimte",
+        "Ruimte",
+        "Space",
+        "Fysieke ruimte voor groei: bedrijfslocaties, cleanrooms, woningen en bereikbaarheid.",
+        "Physical room to grow: business sites, cleanrooms, housing and accessibility.",
+    ),
+    (
+        "marktstrategie",
+        "Marktstrategie",
+        "Market strategy",
+        "Een gedeelde marktstrategie van de bedrijven, met een sterk profiel van het Lifeport-cluster.",
+        "A market strategy shared by the companies, with a strong profile of the Lifeport cluster.",
+    ),
+    (
+        "innovatie",
+        "Innovatie",
+        "Innovation",
+        "Samenwerking tussen kennisinstellingen en bedrijven aan onderzoek, valorisatie en nieuwe bedrijvigheid.",
+        "Collaboration between knowledge institutions and companies on research, valorisation and start-ups.",
+    ),
+    (
+        "financien",
+        "Financiën",
+        "Finance",
+        "Financiering van het programma en van investeringen in het cluster, met een groeiende "
+        "bijdrage van bedrijven en instellingen (ingroeimodel).",
+        "Funding of the programme and of investments in the cluster, with a growing contribution "
+        "from companies and institutions (growth model).",
+    ),
+    (
+        "public-affairs",
+        "Public affairs",
+        "Public affairs",
+        "Belangenbehartiging bij Rijk, provincie en Europa en een krachtig (inter)nationaal profiel.",
+        "Representation towards national government, the province and Europe, and a strong (inter)national profile.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    detail: str
+
+
+@transaction.atomic
+def seed_programme() -> None:
+    """Create or update the seven parties, LSI, the six action lines and the 2026 agreement."""
+    ensure_role_groups()
+    partners = {}
+    for name, short, slug, helix in [*PARTIES, LSI]:
+        partners[slug], _ = Partner.objects.update_or_create(
+            slug=slug, defaults={"name": name, "short_name": short, "helix": helix}
+        )
+    partners[LSI[2]].represented_by.set([partners["nxp"], partners["asmpt"]])
+
+    for ordering, (code, name_nl, name_en, goal_nl, goal_en) in enumerate(ACTION_LINES, start=1):
+        ActionLine.objects.update_or_create(
+            code=code,
+            defaults={
+                "name_nl": name_nl,
+                "name_en": name_en,
+                "goal_nl": goal_nl,
+                "goal_en": goal_en,
+                "ordering": ordering,
+            },
+        )
+
+    agreement, _ = Agreement.objects.update_or_create(
+        title=AGREEMENT_2026_TITLE,
+        defaults={
+            "starts_on": date(2026, 1, 1),
+            "ends_on": date(2026, 12, 31),
+            "signed_on": date(2026, 3, 2),
+        },
+    )
+    for _name, _short, slug, _helix in PARTIES:
+        AgreementParty.objects.get_or_create(
+            agreement=agreement, partner=partners[slug], defaults={"joined_on": agreement.starts_on}
+        )
+
+
+def _demo_user(username: str, first: str, last: str, *, staff: bool = False):
+    user, created = get_user_model().objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.lifeport.example"},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.is_staff = staff
+        user.save()
+    Profile.objects.get_or_create(user=user)
+    return user
+
+
+@transaction.atomic
+def seed_demo_users() -> list[DemoLogin]:
+    """One demo user per role and a representative per partner. Only for DEBUG (the caller checks)."""
+    logins: list[DemoLogin] = []
+    director = _demo_user("directeur", "Dana", "de Directeur", staff=True)
+    assign_role(user=director, role=Role.DIRECTOR)
+    logins.append(DemoLogin("directeur", str(Role.DIRECTOR.label), ""))
+
+    office = _demo_user("bureau", "Bo", "van het Bureau", staff=True)
+    assign_role(user=office, role=Role.OFFICE)
+    logins.append(DemoLogin("bureau", str(Role.OFFICE.label), ""))
+
+    steering = _demo_user("regiegroep", "Sam", "Regiegroeplid")
+    assign_role(user=steering, role=Role.STEERING)
+    logins.append(DemoLogin("regiegroep", str(Role.STEERING.label), ""))
+
+    for name, _short, slug, _helix in PARTIES:
+        username = DEMO_REPRESENTATIVES[slug]
+        rep = _demo_user(username, "Vertegenwoordiger", name)
+        grant_partner_representative(user=rep, partner=Partner.objects.get(slug=slug))
+        logins.append(DemoLogin(username, str(Role.REPRESENTATIVE.label), name))
+
+    lead = _demo_user("trekker-talent", "Tara", "Trekker Talent")
+    grant_action_line_lead(user=lead, action_line=ActionLine.objects.get(code="talent"))
+    logins.append(DemoLogin("trekker-talent", str(Role.LEAD.label), "Talent"))
+
+    observer = _demo_user("waarnemer", "Wim", "Waarnemer")
+    assign_role(user=observer, role=Role.OBSERVER)
+    logins.append(DemoLogin("waarnemer", str(Role.OBSERVER.label), ""))
+    return logins

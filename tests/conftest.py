@@ -1,0 +1,184 @@
+"""Shared fixtures: the seeded programme, personas, a real Celery worker and a real browser.
+
+Tests marked `services` need Redis (a Celery worker) or Chromium. They run when
+LIFEPORT_TEST_SERVICES=1 (as in CI) and then fail loudly if a service is missing; otherwise they are
+deselected and counted at the end of the run.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from partners.models import Partner, Role
+from partners.services import seed_programme
+from tests.factories import PASSWORD, UserFactory
+
+SERVICES = os.environ.get("LIFEPORT_TEST_SERVICES") == "1"
+_deselected_service_tests: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if SERVICES:
+        return
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker("services") else keep).append(item)
+    if drop:
+        _deselected_service_tests.extend(item.nodeid for item in drop)
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    if _deselected_service_tests:
+        terminalreporter.write_line(
+            f"{len(_deselected_service_tests)} service tests (Celery worker on Redis, Chromium) were not run; "
+            "run them with LIFEPORT_TEST_SERVICES=1 and CELERY_BROKER_URL=redis://127.0.0.1:6379/0 "
+            "(see .ci/run).",
+            yellow=True,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def programme(db) -> dict[str, Partner]:
+    """The seven parties, LSI, the six action lines and the 2026 agreement, as `seed_lifeport` loads them."""
+    seed_programme()
+    return {p.slug: p for p in Partner.objects.all()}
+
+
+@pytest.fixture
+def nxp(programme) -> Partner:
+    return programme["nxp"]
+
+
+@pytest.fixture
+def asmpt(programme) -> Partner:
+    return programme["asmpt"]
+
+
+@pytest.fixture
+def nxp_rep(nxp):
+    return UserFactory(username="rep-nxp", partner=nxp)
+
+
+@pytest.fixture
+def asmpt_rep(asmpt):
+    return UserFactory(username="rep-asmpt", partner=asmpt)
+
+
+@pytest.fixture
+def director(programme):
+    return UserFactory(username="director", role=Role.DIRECTOR, is_staff=True)
+
+
+@pytest.fixture
+def office(programme):
+    return UserFactory(username="office", role=Role.OFFICE, is_staff=True)
+
+
+@pytest.fixture
+def steering(programme):
+    return UserFactory(username="steering", role=Role.STEERING)
+
+
+@pytest.fixture
+def observer(programme):
+    return UserFactory(username="observer", role=Role.OBSERVER)
+
+
+@pytest.fixture
+def talent_lead(programme):
+    from actionlines.models import ActionLine
+
+    return UserFactory(username="lead-talent", leads=ActionLine.objects.get(code="talent"))
+
+
+# --- Celery: a real worker on Redis ------------------------------------------------------------
+
+
+@pytest.fixture
+def celery_worker(transactional_db) -> Iterator:
+    """A solo-pool Celery worker thread on Redis (database 15, so a developer's queue is untouched)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from lifeport.celery import app
+
+    broker = settings.CELERY_BROKER_URL
+    if not broker.startswith("redis://"):
+        pytest.fail("This test needs a real Celery broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
+    test_url = broker.rsplit("/", 1)[0] + "/15" if broker.count("/") >= 3 else broker + "/15"
+    app.conf.update(broker_url=test_url, result_backend=test_url, task_always_eager=False)
+    with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as w:
+        yield w
+    app.conf.update(task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+# --- Browser: Debian's Chromium through Playwright ---------------------------------------------
+
+CHROMIUM = os.environ.get("LIFEPORT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator:
+    context = browser.new_context(locale="nl-NL", base_url=live_server.url, timezone_id="Europe/Amsterdam")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+AXE_SOURCE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def assert_no_axe_violations(page) -> None:
+    """Run axe-core (WCAG 2.0/2.1 A and AA) on the page; fail listing every violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SOURCE.read_text())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    violations = [
+        f"{v['id']} ({v['impact']}): {v['help']} – {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
+    assert not violations, f"axe-core violations on {page.url}:\n" + "\n".join(violations)
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real login form."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_load_state()
