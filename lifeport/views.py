@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from partners.selectors import agreement_status
+from partners.services import profile_set_language
+
+LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
 @login_required
@@ -24,3 +29,12 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"database": "unavailable"}, status=503)
     return JsonResponse({"database": "ok"})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch (cookie, safe redirect), also remembered on the signed-in user's profile."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in LANGUAGES:
+        profile_set_language(user=request.user, language=language)
+    return django_set_language(request)

@@ -178,3 +178,8 @@ def seed_demo_users() -> list[DemoLogin]:
     assign_role(user=observer, role=Role.OBSERVER)
     logins.append(DemoLogin("waarnemer", str(Role.OBSERVER.label), ""))
     return logins
+
+
+def profile_set_language(*, user, language: str) -> None:
+    """Remember the user's language for pages and e-mail (reminders are sent in it)."""
+    Profile.objects.update_or_create(user=user, defaults={"language": language})

@@ -107,7 +107,8 @@ def talent_lead(programme):
 
 @pytest.fixture
 def celery_worker(transactional_db) -> Iterator:
-    """A solo-pool Celery worker thread on Redis (database 15, so a developer's queue is untouched)."""
+    """A solo-pool Celery worker thread on Redis (database 15, or LIFEPORT_TEST_REDIS_DB, so a developer's
+    queue is untouched)."""
     from celery.contrib.testing.worker import start_worker
 
     from lifeport.celery import app
@@ -115,7 +116,8 @@ def celery_worker(transactional_db) -> Iterator:
     broker = settings.CELERY_BROKER_URL
     if not broker.startswith("redis://"):
         pytest.fail("This test needs a real Celery broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
-    test_url = broker.rsplit("/", 1)[0] + "/15" if broker.count("/") >= 3 else broker + "/15"
+    db_index = os.environ.get("LIFEPORT_TEST_REDIS_DB", "15")
+    test_url = broker.rsplit("/", 1)[0] + f"/{db_index}" if broker.count("/") >= 3 else f"{broker}/{db_index}"
     app.conf.update(broker_url=test_url, result_backend=test_url, task_always_eager=False)
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as w:
         yield w

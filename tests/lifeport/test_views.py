@@ -72,3 +72,15 @@ def test_password_reset_sends_a_dutch_email_with_a_working_link(client, nxp_rep,
     link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line)
     page = client.get(link.replace("http://testserver", ""), follow=True)
     assert "Kies een nieuw wachtwoord" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client, nxp_rep):
+    assert "Inloggen" in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en").content.decode()
+    client.force_login(nxp_rep)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    nxp_rep.refresh_from_db()
+    assert nxp_rep.profile.language == "en"
+    client.cookies.clear()
+    client.force_login(nxp_rep)
+    assert "Current agreement" in client.get("/").content.decode()
