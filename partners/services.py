@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from actionlines.models import ActionLine
+from contributions.services import reporting_periods_create_quarters
 from partners.models import Agreement, AgreementParty, Helix, Partner, Profile, Role
 from partners.permissions import (
     assign_role,
@@ -100,7 +101,7 @@ class DemoLogin:
 
 @transaction.atomic
 def seed_programme() -> None:
-    """Create or update the seven parties, LSI, the six action lines and the 2026 agreement."""
+    """Create or update the seven parties, LSI, the six action lines, the 2026 agreement and its quarters."""
     ensure_role_groups()
     partners = {}
     for name, short, slug, helix in [*PARTIES, LSI]:
@@ -133,6 +134,7 @@ def seed_programme() -> None:
         AgreementParty.objects.get_or_create(
             agreement=agreement, partner=partners[slug], defaults={"joined_on": agreement.starts_on}
         )
+    reporting_periods_create_quarters(agreement=agreement)
 
 
 def _demo_user(username: str, first: str, last: str, *, staff: bool = False):
