@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 install: $(STAMP) $(NODE_STAMP) messages
 
 messages: $(STAMP)
-	@cd $(CURDIR) && $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+	@DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
 
 ## The demo: SQLite and in-process tasks unless DATABASE_URL / CELERY_BROKER_URL are set.
 run: install
@@ -63,3 +63,4 @@ clean:
 ## After adding or changing translatable strings: refresh both catalogues, then translate locale/nl.
 messages-update: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+	$(PY) bin/po_sync.py .
