@@ -165,6 +165,15 @@ class Contribution(models.Model):
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="contributions", verbose_name=_("reporting period")
     )
+    # Optional: an activity of the adopted annual plan of the contribution's year, on the same action line.
+    activity = models.ForeignKey(
+        "actionlines.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("activity"),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("date"))
     description = models.TextField(_("description"), max_length=2000)
