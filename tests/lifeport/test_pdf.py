@@ -11,7 +11,7 @@ def test_a_pdf_has_its_title_and_text_and_fetches_our_static_css(tmp_path, setti
     (tmp_path / "pdf" / "probe.html").write_text(
         '{% extends "pdf/base.html" %}{% block content %}<h1>Voortgang</h1><p>€ 1.234,56</p>{% endblock %}'
     )
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
     data = render_pdf(template_name="pdf/probe.html", context={}, title="Voortgangsrapportage")
     reader = PdfReader(io.BytesIO(data))
     assert reader.metadata.title == "Voortgangsrapportage"
