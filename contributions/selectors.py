@@ -13,7 +13,8 @@ from django.db.models.functions import Coalesce
 from contributions.models import IN_KIND, Contribution, Kind, Status
 
 ZERO = Decimal("0")
-GROUPINGS = {"partner", "action_line", "period", "status", "kind"}
+GROUPINGS = {"partner", "action_line", "period", "status", "kind", "activity"}
+_FOREIGN_KEYS = {"partner", "action_line", "period", "activity"}
 
 
 @dataclass
@@ -78,7 +79,7 @@ def contribution_totals(
     qs = Contribution.objects.all() if queryset is None else queryset
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
-    keys = [f"{d}_id" if d in {"partner", "action_line", "period"} else d for d in by]
+    keys = [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
     grouped = (
         qs.order_by()
         .values(*keys)
