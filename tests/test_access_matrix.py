@@ -46,6 +46,7 @@ PROGRAMME_PAGE = {**_all(OK), "anonymous": LOGIN, "observer": FORBIDDEN}
 MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "home": (lambda o: "/", {**_all(OK), "anonymous": LOGIN}),
     "healthz": (lambda o: "/healthz", _all(OK)),
+    "ping": (lambda o: "/ping", {**_all(204), "anonymous": LOGIN}),
     "login": (lambda o: "/accounts/login/", {**_all(LOGIN), "anonymous": OK}),
     "password_reset": (lambda o: "/accounts/password_reset/", _all(OK)),
     "password_change": (lambda o: "/accounts/password_change/", {**_all(OK), "anonymous": LOGIN}),

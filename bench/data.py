@@ -1,0 +1,93 @@
+"""Bulk test data for the benchmarks: a PostgreSQL database of its own, filled in seconds.
+
+Used by bench/harness.py (`make bench`) and the per-issue benchmark scripts.
+"""
+
+import os
+import random
+import subprocess
+import sys
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+
+
+def database_url(name: str) -> str:
+    """A URL for database `name` on the server of DATABASE_URL (or the local one)."""
+    server = os.environ.get("DATABASE_URL", f"{DEFAULT_SERVER}/postgres").rsplit("/", 1)[0]
+    if not server.startswith("postgres"):
+        server = DEFAULT_SERVER
+    return f"{server}/{name}"
+
+
+def recreate_database(name: str) -> str:
+    """Drop and create database `name`, migrate it, and return its URL. Never touches another database."""
+    if not name.startswith("lifeport_bench"):
+        raise ValueError("benchmark databases are named lifeport_bench*")
+    url = database_url(name)
+    admin = database_url("postgres")
+    for sql in (f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", admin, "-q", "-c", sql], check=True)
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "CELERY_BROKER_URL": ""}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+    return url
+
+
+def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today: date | None = None) -> int:
+    """Add contributions until there are `total`, spread over partners, lines, periods and statuses.
+
+    Needs Django set up against the benchmark database, with the programme and demo users seeded.
+    Returns how many were added.
+    """
+    from django.contrib.auth import get_user_model
+
+    from actionlines.models import ActionLine
+    from contributions.models import Contribution, Kind, ReportingPeriod, Status
+    from partners.models import Partner
+
+    have = Contribution.objects.count()
+    if have >= total:
+        return 0
+    rng = random.Random(seed + have)
+    partners = list(Partner.objects.filter(party_links__isnull=False).distinct())
+    lines = list(ActionLine.objects.all())
+    periods = list(ReportingPeriod.objects.order_by("starts_on"))
+    author = get_user_model().objects.filter(is_superuser=False).exclude(username="AnonymousUser").first()
+    today = today or date(2026, 11, 28)
+    first = periods[0].starts_on
+    span = (min(today, periods[-1].ends_on) - first).days
+    statuses = [Status.APPROVED] * 14 + [Status.SUBMITTED] * 2 + [Status.DRAFT] * 3 + [Status.RETURNED]
+    kinds = [Kind.STAFF_HOURS] * 6 + [Kind.FACILITIES, Kind.MATERIALS, Kind.OTHER, Kind.MONEY]
+    added = 0
+    while have + added < total:
+        rows = []
+        for _ in range(min(batch, total - have - added)):
+            day = first + timedelta(days=rng.randrange(span + 1))
+            period = next(p for p in periods if p.starts_on <= day <= p.ends_on)
+            kind = rng.choice(kinds)
+            status = rng.choice(statuses)
+            hours = Decimal(rng.randrange(1, 80)) if kind == Kind.STAFF_HOURS else None
+            rate = Decimal("60.00") if hours else None
+            amount = None if hours else Decimal(rng.randrange(100, 20000))
+            rows.append(
+                Contribution(
+                    partner=rng.choice(partners),
+                    action_line=rng.choice(lines),
+                    period=period,
+                    kind=kind,
+                    date=day,
+                    description=f"Benchmarkbijdrage {have + added + len(rows)}",
+                    hours=hours,
+                    hourly_rate=rate,
+                    amount=amount,
+                    value=hours * rate if hours else amount,
+                    status=status,
+                    created_by=author,
+                )
+            )
+        Contribution.objects.bulk_create(rows, batch_size=batch)
+        added += len(rows)
+    return added

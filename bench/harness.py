@@ -1,0 +1,354 @@
+"""`make bench`: every page and job against a bare signed-in Django view, at growing data sizes.
+
+1. Builds a PostgreSQL database of its own (lifeport_bench) and bulk-loads 1,000, 10,000 and 100,000
+   contributions over the seven partners, six lines and the agreement's periods.
+2. Serves the app with gunicorn on 127.0.0.1 with production settings (DEBUG off).
+3. Measures, in interleaved rounds, each page's latency (median, p95) and throughput, its queries per
+   request (in-process, same database), and its ratio to the floor: a trivial signed-in view (/ping).
+4. Times the jobs (PDF report, XLSX export, daily reminders) in-process, and the web workers' peak memory.
+5. Writes bench/results/<stamp>.md and .json and prints the table. Figures only: nothing is asserted.
+
+Options: --sizes 1000,10000,100000  --rounds 25  --port 8765
+"""
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+from bench.data import bulk_contributions, recreate_database  # noqa: E402
+
+DB_NAME = "lifeport_bench"
+
+
+@dataclass
+class Page:
+    label: str
+    persona: str
+    url: str | None  # None: the page is not there (yet)
+
+
+@dataclass
+class Row:
+    size: int
+    label: str
+    median_ms: float | None = None
+    p95_ms: float | None = None
+    rps: float | None = None
+    queries: int | None = None
+    ratio: float | None = None
+    status: int | None = None
+    note: str = ""
+
+
+@dataclass
+class Run:
+    started: str
+    sizes: list[int]
+    rounds: int
+    rows: list[Row] = field(default_factory=list)
+    jobs: list[dict] = field(default_factory=list)
+    peak_worker_rss_mb: float | None = None
+
+
+def _setup_django(url: str) -> None:
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="lifeport.settings",
+        DEBUG="0",
+        HTTPS="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        STATIC_MANIFEST="false",
+        CELERY_BROKER_URL="",
+    )
+    import django
+
+    django.setup()
+
+
+def _seed() -> None:
+    from partners.services import seed_demo_users, seed_programme
+
+    seed_programme()
+    seed_demo_users()
+    for module, function in (
+        ("contributions.services", "seed_demo_rate_card"),
+        ("actionlines.services", "seed_demo_plan"),
+    ):
+        try:
+            getattr(__import__(module, fromlist=[function]), function)()
+        except (ImportError, AttributeError):
+            pass
+
+
+def _session_cookie(username: str) -> str:
+    """A signed-in session for `username`, made the way Django's test client makes one."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    session = client.session
+    try:  # two-factor: mark the session verified with the user's device, as a real sign-in would
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
+        if device:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+    except ImportError:
+        pass
+    return client.cookies["sessionid"].value
+
+
+def _pages() -> list[Page]:
+    """The pages to measure; a page whose URL name does not resolve is reported as not built."""
+    from django.urls import NoReverseMatch, reverse
+
+    from contributions.models import Contribution
+    from partners.models import Partner
+
+    nxp = Partner.objects.get(slug="nxp")
+    deep_pk = (
+        Contribution.objects.filter(partner=nxp).order_by("-date", "-id").values_list("id", flat=True)[2000:2001]
+    )
+
+    def url(name: str, *args, query: str = "") -> str | None:
+        try:
+            return reverse(name, args=args) + query
+        except NoReverseMatch:
+            return None
+
+    deep = None
+    if deep_pk:
+        deep_item = Contribution.objects.get(pk=deep_pk[0])
+        list_url = url("contributions:list")
+        deep = f"{list_url}?after={deep_item.date:%Y-%m-%d}_{deep_item.pk}" if list_url else None
+    return [
+        Page("floor: trivial signed-in view", "nxp", url("ping")),
+        Page("contribution list, first page", "nxp", url("contributions:list")),
+        Page("contribution list, deep page", "nxp", deep),
+        Page("review queue", "directeur", url("contributions:review")),
+        Page("dashboard", "directeur", url("reports:dashboard")),
+        Page("plan against realisation", "directeur", url("actionlines:realisation")),
+        Page("report preview", "directeur", url("reports:preview_period", "2026")),
+        Page("CSV export", "nxp", url("contributions:export", query="?format=csv")),
+        Page("director's overview", "directeur", url("actionlines:overview")),
+    ]
+
+
+def _count_queries(page: Page) -> tuple[int | None, int | None]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=page.persona))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(page.url)
+    return len(ctx.captured_queries), response.status_code
+
+
+def _get(conn: http.client.HTTPConnection, url: str, cookie: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    conn.request("GET", url, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
+    response = conn.getresponse()
+    response.read()
+    return (time.perf_counter() - start) * 1000, response.status
+
+
+def _throughput(port: int, url: str, cookie: str, threads: int = 3, per_thread: int = 15) -> float:
+    def work() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _ in range(per_thread):
+            _get(conn, url, cookie)
+        conn.close()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return threads * per_thread / (time.perf_counter() - start)
+
+
+def _start_gunicorn(port: int, env: dict) -> subprocess.Popen:
+    command = [
+        str(BASE_DIR / ".venv" / "bin" / "gunicorn"),
+        "lifeport.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "3",
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _worker_peak_rss_mb(master: subprocess.Popen) -> float | None:
+    peaks = []
+    for pid_dir in Path("/proc").iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            status = (pid_dir / "status").read_text()
+        except OSError:
+            continue
+        if f"PPid:\t{master.pid}\n" in status:
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks) if peaks else None
+
+
+def _jobs(size: int) -> list[dict]:
+    """Time the heavy jobs in-process, where they exist."""
+    results = []
+    candidates = [
+        ("PDF report, year 2026", "reports.services", "bench_render_year_pdf"),
+        ("XLSX export, all contributions", "contributions.exports", "bench_export_all_xlsx"),
+        ("daily reminder job", "reminders.services", "bench_run_daily_job"),
+    ]
+    for label, module, function in candidates:
+        try:
+            job = getattr(__import__(module, fromlist=[function]), function)
+        except (ImportError, AttributeError):
+            results.append({"size": size, "job": label, "seconds": None, "note": "not built"})
+            continue
+        start = time.perf_counter()
+        note = job() or ""
+        results.append({"size": size, "job": label, "seconds": round(time.perf_counter() - start, 2), "note": note})
+    return results
+
+
+def _fmt(value: float | int | None, places: int = 1) -> str:
+    return "–" if value is None else (f"{value:.{places}f}" if isinstance(value, float) else str(value))
+
+
+def _table(run: Run) -> str:
+    lines = [
+        f"# Lifeport Regie benchmark, {run.started}",
+        "",
+        f"{run.rounds} interleaved rounds per size; 3 gunicorn workers on PostgreSQL; ratio = median / floor median.",
+        "",
+        "| contributions | page | median ms | p95 ms | req/s (3 clients) | queries | × floor | note |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for row in run.rows:
+        lines.append(
+            f"| {row.size:,} | {row.label} | {_fmt(row.median_ms)} | {_fmt(row.p95_ms)} | {_fmt(row.rps)} | "
+            f"{_fmt(row.queries)} | {_fmt(row.ratio, 2)} | {row.note} |"
+        )
+    if run.jobs:
+        lines += ["", "| contributions | job | seconds | note |", "| ---: | --- | ---: | --- |"]
+        for job in run.jobs:
+            lines.append(f"| {job['size']:,} | {job['job']} | {_fmt(job['seconds'], 2)} | {job['note']} |")
+    lines += ["", f"Peak memory of a web worker: {_fmt(run.peak_worker_rss_mb)} MB"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--rounds", type=int, default=25)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    url = recreate_database(DB_NAME)
+    _setup_django(url)
+    _seed()
+    run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), sizes=sizes, rounds=args.rounds)
+    server = _start_gunicorn(args.port, dict(os.environ))
+    try:
+        from django.db import connection
+
+        for size in sizes:
+            t0 = time.perf_counter()
+            added = bulk_contributions(size)
+            try:
+                from contributions.services import summaries_rebuild
+
+                summaries_rebuild()
+            except ImportError:
+                pass
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print(f"{size:,} contributions (+{added:,} in {time.perf_counter() - t0:.1f} s)", flush=True)
+            pages = _pages()
+            cookies = {p.persona: _session_cookie(p.persona) for p in pages}
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+            timings: dict[str, list[float]] = {p.label: [] for p in pages}
+            statuses: dict[str, int] = {}
+            for page in pages:  # warm-up
+                if page.url:
+                    _get(conn, page.url, cookies[page.persona])
+            for _round in range(args.rounds):
+                for page in pages:
+                    if page.url:
+                        ms, status = _get(conn, page.url, cookies[page.persona])
+                        timings[page.label].append(ms)
+                        statuses[page.label] = status
+            floor = statistics.median(timings[pages[0].label]) if timings[pages[0].label] else None
+            for page in pages:
+                row = Row(size=size, label=page.label)
+                if not page.url:
+                    row.note = "not built"
+                else:
+                    samples = sorted(timings[page.label])
+                    row.median_ms = statistics.median(samples)
+                    row.p95_ms = samples[max(0, int(len(samples) * 0.95) - 1)]
+                    row.status = statuses[page.label]
+                    row.queries, _status = _count_queries(page)
+                    row.rps = _throughput(args.port, page.url, cookies[page.persona])
+                    row.ratio = row.median_ms / floor if floor else None
+                    if row.status != 200:
+                        row.note = f"HTTP {row.status}"
+                run.rows.append(row)
+            run.jobs += _jobs(size)
+        run.peak_worker_rss_mb = _worker_peak_rss_mb(server)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    table = _table(run)
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    out = BASE_DIR / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"{stamp}.md").write_text(table + "\n")
+    (out / f"{stamp}.json").write_text(json.dumps(asdict(run), indent=2, default=str))
+    (out / "latest.md").write_text(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
