@@ -25,5 +25,6 @@ def navigation(request: HttpRequest) -> dict:
             (reverse("partners:list"), _("Partners")),
             (reverse("actionlines:list"), _("Action lines")),
         ]
+    entries.append((reverse("reminders:list"), _("Reminders")))
     items = [NavItem(url, label, request.path.startswith(url)) for url, label in entries]
     return {"nav_items": items}

@@ -7,6 +7,7 @@ run eagerly in-process. Production (DEBUG off) requires SECRET_KEY and serves ov
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,7 +202,10 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB: WeasyPrint renders are memo
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# The daily reminder job at 08:00 in CELERY_TIMEZONE (Europe/Amsterdam), through daylight-saving changes.
+CELERY_BEAT_SCHEDULE: dict = {
+    "reminders-daily": {"task": "reminders.run_daily", "schedule": crontab(hour=8, minute=0)},
+}
 
 LOGGING = {
     "version": 1,

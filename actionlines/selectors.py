@@ -1,0 +1,630 @@
+"""Read models of the annual plan: the one place plan figures are computed.
+
+Plan against realisation, the agreement-boundary warnings, the version comparison and the director's
+overview are computed here, so the pages, the PDF, the XLSX export and the reports always agree.
+Every function runs a fixed number of queries, whatever the number of activities or contributions.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Min, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actionlines.models import (
+    ActionLine,
+    Activity,
+    AnnualPlan,
+    Indicator,
+    IndicatorActual,
+    Milestone,
+    MultiYearTarget,
+    PlanComment,
+    PlanStatus,
+    Pledge,
+)
+from contributions.models import Contribution, ReportingPeriod, Status
+from contributions.selectors import Figures, contribution_totals
+from partners.models import Partner
+from partners.selectors import AgreementStatus, agreement_status
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+DUE_SOON_DAYS = 30
+
+
+# --- Which plan ------------------------------------------------------------------------------------
+
+
+def adopted_plan(year: int) -> AnnualPlan | None:
+    """The adopted (current) version of the plan of `year`, if any."""
+    return AnnualPlan.objects.adopted().for_year(year).first()
+
+
+def plan_versions(year: int) -> QuerySet[AnnualPlan]:
+    return AnnualPlan.objects.for_year(year).order_by("version").select_related("adopted_by")
+
+
+def adopted_activities(*, year: int, action_line: ActionLine | None = None) -> QuerySet[Activity]:
+    """The activities a contribution of `year` may be linked to (those of the adopted plan)."""
+    qs = Activity.objects.filter(plan__year=year, plan__status=PlanStatus.ADOPTED).select_related("action_line")
+    return qs.filter(action_line=action_line) if action_line is not None else qs
+
+
+# --- Plan contents (detail page, PDF, XLSX) --------------------------------------------------------
+
+
+@dataclass
+class Pledged:
+    """Planned in-kind hours, in-kind value and money."""
+
+    hours: Decimal = ZERO
+    in_kind_value: Decimal = ZERO
+    money: Decimal = ZERO
+
+    @property
+    def total_value(self) -> Decimal:
+        return self.in_kind_value + self.money
+
+    def add(self, pledge: "Pledge | Pledged") -> None:
+        self.hours += pledge.hours
+        self.in_kind_value += pledge.in_kind_value
+        self.money += pledge.money
+
+
+@dataclass
+class LineSection:
+    action_line: ActionLine
+    target: MultiYearTarget | None
+    activities: list[Activity] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    pledged: Pledged = field(default_factory=Pledged)
+    budget: Decimal = ZERO
+
+
+@dataclass
+class PlanContents:
+    plan: AnnualPlan
+    sections: list[LineSection]
+    pledged: Pledged
+    budget: Decimal
+    activity_count: int
+    open_comments: int
+
+
+def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) -> PlanContents:
+    """The plan per action line: activities (with pledges, milestones and comments), indicators (with
+    actuals), the multi-year target of the year and the pledge totals. Seven queries."""
+    lines = list(ActionLine.objects.all() if action_line is None else ActionLine.objects.filter(pk=action_line.pk))
+    targets = {t.action_line_id: t for t in MultiYearTarget.objects.filter(year=plan.year)}
+    activities = (
+        plan.activities.select_related("action_line", "lead_partner")
+        .prefetch_related(
+            Prefetch("pledges", queryset=Pledge.objects.select_related("partner")),
+            Prefetch("milestones", queryset=Milestone.objects.select_related("owner")),
+            Prefetch("comments", queryset=PlanComment.objects.select_related("author", "resolved_by")),
+        )
+        .order_by("action_line__ordering", "starts_on", "title", "id")
+    )
+    indicators = plan.indicators.prefetch_related(
+        Prefetch("actuals", queryset=IndicatorActual.objects.select_related("period"))
+    )
+    sections = {line.pk: LineSection(action_line=line, target=targets.get(line.pk)) for line in lines}
+    total, budget, count, open_comments = Pledged(), ZERO, 0, 0
+    for activity in activities:
+        section = sections.get(activity.action_line_id)
+        if section is None:
+            continue
+        activity.pledged = Pledged()
+        for pledge in activity.pledges.all():
+            activity.pledged.add(pledge)
+        section.activities.append(activity)
+        section.pledged.add(activity.pledged)
+        section.budget += activity.budget
+        total.add(activity.pledged)
+        budget += activity.budget
+        count += 1
+        open_comments += sum(1 for c in activity.comments.all() if not c.is_resolved)
+    for indicator in indicators:
+        if indicator.action_line_id in sections:
+            indicator.actual_list = list(indicator.actuals.all())
+            indicator.latest_actual = indicator.actual_list[-1] if indicator.actual_list else None
+            sections[indicator.action_line_id].indicators.append(indicator)
+    return PlanContents(
+        plan=plan,
+        sections=list(sections.values()),
+        pledged=total,
+        budget=budget,
+        activity_count=count,
+        open_comments=open_comments,
+    )
+
+
+# --- The agreement boundary ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """Where the plan reaches past the end of the current agreement while no successor is recorded."""
+
+    status: AgreementStatus
+    limit: date | None
+    plan_beyond: bool
+    activity_ids: frozenset[int]
+    milestone_ids: frozenset[int]
+
+    @property
+    def applies(self) -> bool:
+        return self.limit is not None
+
+    @property
+    def has_warnings(self) -> bool:
+        return self.plan_beyond or bool(self.activity_ids) or bool(self.milestone_ids)
+
+    def activity_past(self, activity: Activity) -> bool:
+        return activity.pk in self.activity_ids
+
+    def milestone_past(self, milestone: Milestone) -> bool:
+        return milestone.pk in self.milestone_ids
+
+
+def plan_boundary(plan: AnnualPlan, *, on: date | None = None) -> Boundary:
+    """Which activities, milestones (and so pledges) of `plan` end after the current agreement when no
+    successor agreement exists; `plan_beyond` when the whole plan year lies past it (a 2027 plan)."""
+    status = agreement_status(on=on)
+    if status.agreement is None or status.successor is not None:
+        return Boundary(status, None, False, frozenset(), frozenset())
+    limit = status.agreement.ends_on
+    activity_ids = frozenset(plan.activities.filter(ends_on__gt=limit).values_list("pk", flat=True))
+    milestone_ids = frozenset(
+        Milestone.objects.filter(activity__plan=plan, due_on__gt=limit).values_list("pk", flat=True)
+    )
+    return Boundary(status, limit, date(plan.year, 1, 1) > limit, activity_ids, milestone_ids)
+
+
+# --- Plan against realisation ------------------------------------------------------------------------
+
+
+class Progress:
+    """The status of a row in words (the page adds a matching CSS class; colour is never the only signal)."""
+
+    MET = "met"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    NOT_STARTED = "not_started"
+    NO_PLEDGE = "no_pledge"
+    WITHOUT_PLEDGE = "without_pledge"
+
+    LABELS = {
+        MET: _("Met"),
+        ON_TRACK: _("On track"),
+        BEHIND: _("Behind"),
+        NOT_STARTED: _("Not started yet"),
+        NO_PLEDGE: _("Nothing pledged"),
+        WITHOUT_PLEDGE: _("Contributed without a pledge"),
+    }
+
+
+class Forecast:
+    MET = "met"
+    WILL_MEET = "will_meet"
+    WILL_NOT_MEET = "will_not_meet"
+    NO_PLEDGE = "no_pledge"
+    NOT_STARTED = "not_started"
+
+    LABELS = {
+        MET: _("Pledges met"),
+        WILL_MEET: _("Will be met at this pace"),
+        WILL_NOT_MEET: _("Will not be met at this pace"),
+        NO_PLEDGE: _("Nothing pledged"),
+        NOT_STARTED: _("Too early to tell"),
+    }
+
+
+def percentage(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a whole percentage of `whole`; None when nothing was pledged (never a division by zero)."""
+    if not whole:
+        return None
+    return (part * HUNDRED / whole).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def elapsed_fraction(start: date, end: date, on: date) -> Decimal:
+    """How much of [start, end] has passed on `on` (0 before, 1 after), counting whole days."""
+    if on < start:
+        return ZERO
+    if on >= end:
+        return Decimal("1")
+    return Decimal((on - start).days + 1) / Decimal((end - start).days + 1)
+
+
+@dataclass
+class RealisationRow:
+    """Pledged against approved (and, separately, submitted) contributions for one line, activity or partner."""
+
+    subject: object
+    pledged: Pledged
+    approved: Figures
+    submitted: Figures
+    expected: Decimal  # the fraction of the period that has passed
+    forecast: str | None = None
+    projected_value: Decimal | None = None
+
+    @property
+    def pct_hours(self) -> Decimal | None:
+        return percentage(self.approved.hours, self.pledged.hours)
+
+    @property
+    def pct_in_kind_value(self) -> Decimal | None:
+        return percentage(self.approved.in_kind_value, self.pledged.in_kind_value)
+
+    @property
+    def pct_money(self) -> Decimal | None:
+        return percentage(self.approved.funded, self.pledged.money)
+
+    @property
+    def pct_total(self) -> Decimal | None:
+        return percentage(self.approved.total_value, self.pledged.total_value)
+
+    @property
+    def pct_submitted(self) -> Decimal | None:
+        return percentage(self.submitted.total_value, self.pledged.total_value)
+
+    @property
+    def progress(self) -> str:
+        pledged, realised = self.pledged.total_value, self.approved.total_value
+        if not pledged:  # hours-only pledges are judged on hours
+            pledged, realised = self.pledged.hours, self.approved.hours
+        if not pledged:
+            return Progress.WITHOUT_PLEDGE if self.approved.count else Progress.NO_PLEDGE
+        if realised >= pledged:
+            return Progress.MET
+        if self.expected == 0:
+            return Progress.NOT_STARTED
+        return Progress.ON_TRACK if realised >= pledged * self.expected else Progress.BEHIND
+
+    @property
+    def progress_label(self) -> str:
+        return str(Progress.LABELS[self.progress])
+
+    @property
+    def forecast_label(self) -> str:
+        return str(Forecast.LABELS[self.forecast]) if self.forecast else ""
+
+
+@dataclass
+class PlanRealisation:
+    plan: AnnualPlan
+    on: date
+    starts_on: date
+    ends_on: date  # the end of the agreement within the plan year (or 31 December)
+    expected: Decimal
+    lines: list[RealisationRow]
+    activities: list[RealisationRow]
+    partners: list[RealisationRow]
+    total: RealisationRow
+    overdue_milestones: list[Milestone]
+
+    @property
+    def expected_pct(self) -> Decimal:
+        return (self.expected * HUNDRED).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def _window(plan: AnnualPlan, status: AgreementStatus) -> tuple[date, date]:
+    """From 1 January of the plan year to the agreement's end (if it ends within the year) or 31 December."""
+    start, end = date(plan.year, 1, 1), date(plan.year, 12, 31)
+    agreement = status.agreement
+    if agreement is not None and start <= agreement.ends_on < end:
+        end = agreement.ends_on
+    if agreement is not None and start < agreement.starts_on <= end:
+        start = agreement.starts_on
+    return start, end
+
+
+def _forecast(row: RealisationRow, *, start: date, end: date, on: date) -> None:
+    pledged, realised = row.pledged.total_value, row.approved.total_value
+    if not pledged:
+        row.forecast = Forecast.NO_PLEDGE
+        return
+    if realised >= pledged:
+        row.forecast, row.projected_value = Forecast.MET, realised
+        return
+    if on < start:
+        row.forecast = Forecast.NOT_STARTED
+        return
+    elapsed = (min(on, end) - start).days + 1
+    total = (end - start).days + 1
+    row.projected_value = (realised * total / elapsed).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    row.forecast = Forecast.WILL_MEET if row.projected_value >= pledged else Forecast.WILL_NOT_MEET
+
+
+def plan_realisation(plan: AnnualPlan, *, on: date | None = None) -> PlanRealisation:
+    """Plan against realisation per action line, activity and partner, for the contributions dated in the
+    plan's year: pledged hours, value and money against APPROVED and, separately, SUBMITTED contributions.
+
+    Contributions count for an activity when linked to it or to the same activity in another version of the
+    plan (they share a key). Per partner, a forecast whether its pledges are met by the end of the agreement
+    (or of the year) at the pace of its approved contributions so far. Eight queries.
+    """
+    on = on or timezone.localdate()
+    status = agreement_status(on=on)
+    start, end = _window(plan, status)
+    expected = elapsed_fraction(start, end, on)
+
+    activities = list(plan.activities.select_related("action_line", "lead_partner"))
+    pledges = Pledge.objects.filter(activity__plan=plan).values_list(
+        "activity_id", "activity__action_line_id", "partner_id", "hours", "in_kind_value", "money"
+    )
+    totals = contribution_totals(
+        queryset=Contribution.objects.filter(date__year=plan.year),
+        by=("action_line", "activity", "partner", "status"),
+        statuses=(Status.APPROVED, Status.SUBMITTED),
+    )
+    # Map every activity of the year (any version) to its key, so links to another version still count.
+    key_of = dict(Activity.objects.filter(plan__year=plan.year).values_list("pk", "key"))
+
+    pledged_line: dict[int, Pledged] = defaultdict(Pledged)
+    pledged_activity: dict[int, Pledged] = defaultdict(Pledged)
+    pledged_partner: dict[int, Pledged] = defaultdict(Pledged)
+    total_pledged = Pledged()
+    for activity_id, line_id, partner_id, hours, value, money in pledges:
+        amounts = Pledged(hours, value, money)
+        for bucket in (pledged_line[line_id], pledged_activity[activity_id], pledged_partner[partner_id]):
+            bucket.add(amounts)
+        total_pledged.add(amounts)
+
+    realised: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
+    for (line_id, activity_id, partner_id, row_status), figures in totals.rows.items():
+        realised[("line", line_id, row_status)].add(figures)
+        realised[("partner", partner_id, row_status)].add(figures)
+        realised[("all", None, row_status)].add(figures)
+        if activity_id is not None and activity_id in key_of:
+            realised[("key", key_of[activity_id], row_status)].add(figures)
+
+    def row(subject: object, kind: str, key: object, pledged: Pledged, expected_fraction: Decimal) -> RealisationRow:
+        return RealisationRow(
+            subject=subject,
+            pledged=pledged,
+            approved=realised.get((kind, key, Status.APPROVED), Figures()),
+            submitted=realised.get((kind, key, Status.SUBMITTED), Figures()),
+            expected=expected_fraction,
+        )
+
+    lines = [row(line, "line", line.pk, pledged_line[line.pk], expected) for line in ActionLine.objects.all()]
+    activity_rows = [
+        row(
+            a,
+            "key",
+            a.key,
+            pledged_activity[a.pk],
+            elapsed_fraction(max(a.starts_on, start), max(min(a.ends_on, end), max(a.starts_on, start)), on),
+        )
+        for a in activities
+    ]
+    partner_ids = set(pledged_partner) | {key for kind, key, _s in realised if kind == "partner"}
+    parties = {p.partner_id for p in status.parties} if status.agreement else set()
+    partners = Partner.objects.filter(Q(pk__in=partner_ids) | Q(pk__in=parties)).order_by("name")
+    partner_rows = []
+    for partner in partners:
+        partner_row = row(partner, "partner", partner.pk, pledged_partner[partner.pk], expected)
+        _forecast(partner_row, start=start, end=end, on=on)
+        partner_rows.append(partner_row)
+    overdue = list(
+        Milestone.objects.filter(activity__plan=plan)
+        .overdue(on)
+        .select_related("activity__action_line", "owner")
+        .order_by("due_on", "id")
+    )
+    return PlanRealisation(
+        plan=plan,
+        on=on,
+        starts_on=start,
+        ends_on=end,
+        expected=expected,
+        lines=lines,
+        activities=activity_rows,
+        partners=partner_rows,
+        total=row(plan, "all", None, total_pledged, expected),
+        overdue_milestones=overdue,
+    )
+
+
+# --- Version comparison --------------------------------------------------------------------------------
+
+
+class Change:
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"
+    SAME = "same"
+
+    LABELS = {ADDED: _("Added"), REMOVED: _("Removed"), CHANGED: _("Changed"), SAME: _("Unchanged")}
+
+
+@dataclass
+class ComparedItem:
+    """One activity or indicator in two versions, with the names of the fields that differ."""
+
+    left: object | None
+    right: object | None
+    changed_fields: list[str]
+
+    @property
+    def change(self) -> str:
+        if self.left is None:
+            return Change.ADDED
+        if self.right is None:
+            return Change.REMOVED
+        return Change.CHANGED if self.changed_fields else Change.SAME
+
+    @property
+    def change_label(self) -> str:
+        return str(Change.LABELS[self.change])
+
+    @property
+    def title(self) -> str:
+        return str(self.right or self.left)
+
+
+@dataclass
+class PlanComparison:
+    left: AnnualPlan
+    right: AnnualPlan
+    activities: list[ComparedItem]
+    indicators: list[ComparedItem]
+    left_contents: PlanContents
+    right_contents: PlanContents
+
+    @property
+    def changed_count(self) -> int:
+        return sum(1 for item in [*self.activities, *self.indicators] if item.change != Change.SAME)
+
+
+ACTIVITY_FIELDS = {
+    "title": _("title"),
+    "description": _("description"),
+    "action_line_id": _("action line"),
+    "lead_partner_id": _("lead partner"),
+    "starts_on": _("start"),
+    "ends_on": _("end"),
+    "budget": _("budget"),
+    "funder": _("funder"),
+}
+INDICATOR_FIELDS = {"name": _("name"), "unit": _("unit"), "baseline": _("baseline"), "target": _("target")}
+
+
+def _pledge_map(activity: Activity) -> dict[int, tuple]:
+    return {p.partner_id: (p.hours, p.in_kind_value, p.money) for p in activity.pledges.all()}
+
+
+def _milestone_map(activity: Activity) -> dict:
+    return {m.key: (m.title, m.due_on, m.owner_id) for m in activity.milestones.all()}
+
+
+def _compare_activities(left: Activity, right: Activity) -> list[str]:
+    changed = [str(label) for name, label in ACTIVITY_FIELDS.items() if getattr(left, name) != getattr(right, name)]
+    if _pledge_map(left) != _pledge_map(right):
+        changed.append(str(_("pledges")))
+    if _milestone_map(left) != _milestone_map(right):
+        changed.append(str(_("milestones")))
+    return changed
+
+
+def _compare_indicators(left: Indicator, right: Indicator) -> list[str]:
+    return [str(label) for name, label in INDICATOR_FIELDS.items() if getattr(left, name) != getattr(right, name)]
+
+
+def _pair(left_items: list, right_items: list, compare) -> list[ComparedItem]:
+    left_by_key = {item.key: item for item in left_items}
+    right_by_key = {item.key: item for item in right_items}
+    result = []
+    for item in right_items:
+        other = left_by_key.get(item.key)
+        result.append(ComparedItem(other, item, compare(other, item) if other else []))
+    result += [ComparedItem(item, None, []) for item in left_items if item.key not in right_by_key]
+    return result
+
+
+def plan_compare(left: AnnualPlan, right: AnnualPlan) -> PlanComparison:
+    """Two versions (or two years) side by side: activities and indicators matched by their shared key."""
+    left_contents, right_contents = plan_contents(left), plan_contents(right)
+
+    def flat(contents: PlanContents, attr: str) -> list:
+        return [item for section in contents.sections for item in getattr(section, attr)]
+
+    return PlanComparison(
+        left=left,
+        right=right,
+        activities=_pair(flat(left_contents, "activities"), flat(right_contents, "activities"), _compare_activities),
+        indicators=_pair(flat(left_contents, "indicators"), flat(right_contents, "indicators"), _compare_indicators),
+        left_contents=left_contents,
+        right_contents=right_contents,
+    )
+
+
+# --- Milestones and the director's overview -------------------------------------------------------------
+
+
+def milestones_needing_attention(*, on: date | None = None, days: int = DUE_SOON_DAYS) -> QuerySet[Milestone]:
+    """Open milestones of adopted plans that are late or due within `days` days, soonest first."""
+    on = on or timezone.localdate()
+    return (
+        Milestone.objects.open()
+        .filter(activity__plan__status=PlanStatus.ADOPTED, due_on__lte=on + timedelta(days=days))
+        .select_related("activity__action_line", "activity__plan", "owner")
+        .order_by("due_on", "id")
+    )
+
+
+@dataclass
+class WaitingPartner:
+    partner: Partner
+    count: int
+    value: Decimal
+    oldest: object  # datetime of the earliest submission
+
+
+@dataclass
+class DirectorOverview:
+    on: date
+    status: AgreementStatus
+    waiting: list[WaitingPartner]
+    waiting_count: int
+    waiting_value: Decimal
+    late_milestones: list[Milestone]
+    due_milestones: list[Milestone]
+    running_period: ReportingPeriod | None
+    silent_partners: list[Partner]
+    plan: AnnualPlan | None
+    open_plan: AnnualPlan | None
+
+
+def director_overview(*, on: date | None = None) -> DirectorOverview:
+    """What needs the director now: submitted contributions waiting for review (per partner), milestones
+    late or due within 30 days, the parties without any submission in the running reporting period, and the
+    days left in the agreement. A fixed number of queries."""
+    on = on or timezone.localdate()
+    status = agreement_status(on=on)
+    waiting_totals = contribution_totals(by=("partner",), statuses=(Status.SUBMITTED,))
+    oldest = dict(
+        Contribution.objects.submitted()
+        .order_by()
+        .values("partner_id")
+        .annotate(first=Min("submitted_at"))
+        .values_list("partner_id", "first")
+    )
+    partners = Partner.objects.in_bulk([key[0] for key in waiting_totals.rows])
+    waiting = sorted(
+        (
+            WaitingPartner(partners[pid], figures.count, figures.total_value, oldest.get(pid))
+            for (pid,), figures in waiting_totals.rows.items()
+        ),
+        key=lambda w: w.partner.name,
+    )
+    milestones = list(milestones_needing_attention(on=on))
+    running = ReportingPeriod.objects.containing(on).order_by("-starts_on").first()
+    silent: list[Partner] = []
+    if running is not None and status.agreement is not None:
+        submitted = Contribution.objects.filter(period=running, submitted_at__isnull=False).values("partner_id")
+        silent = list(
+            Partner.objects.filter(party_links__agreement=status.agreement)
+            .filter(Q(party_links__left_on__isnull=True) | Q(party_links__left_on__gte=on))
+            .exclude(pk__in=submitted)
+            .order_by("name")
+            .distinct()
+        )
+    return DirectorOverview(
+        on=on,
+        status=status,
+        waiting=waiting,
+        waiting_count=waiting_totals.total.count,
+        waiting_value=waiting_totals.total.total_value,
+        late_milestones=[m for m in milestones if m.due_on < on],
+        due_milestones=[m for m in milestones if m.due_on >= on],
+        running_period=running,
+        silent_partners=silent,
+        plan=adopted_plan(on.year),
+        open_plan=AnnualPlan.objects.open().for_year(on.year).first(),
+    )

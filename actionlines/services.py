@@ -1,0 +1,698 @@
+"""Every change to an annual plan goes through these functions: views, the admin, commands and the seed.
+
+Each takes the acting user, checks who may do it and the workflow rule, validates (full_clean) and saves
+in a transaction; django-simple-history records every change.
+"""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actionlines.models import (
+    FIRST_PLAN_YEAR,
+    ActionLine,
+    Activity,
+    AnnualPlan,
+    Indicator,
+    IndicatorActual,
+    Milestone,
+    MilestoneStatus,
+    MultiYearTarget,
+    PlanComment,
+    PlanStatus,
+    PlanTransitionError,
+    Pledge,
+)
+from actionlines.permissions import (
+    can_comment,
+    can_edit_line,
+    can_edit_plan,
+    can_manage_plan,
+    can_record_progress,
+    can_resolve_comments,
+    is_director,
+)
+from contributions.models import Contribution, ReportingPeriod
+from partners.models import Partner
+
+ACTIVITY_FIELDS = ("action_line", "title", "description", "lead_partner", "starts_on", "ends_on", "budget", "funder")
+PLEDGE_FIELDS = ("hours", "in_kind_value", "money")
+MILESTONE_FIELDS = ("title", "due_on", "owner", "status", "done_on")
+INDICATOR_FIELDS = ("name", "unit", "baseline", "target")
+
+
+def _check(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(plan: AnnualPlan) -> AnnualPlan:
+    return AnnualPlan.objects.select_for_update().get(pk=plan.pk)
+
+
+def _save(instance) -> None:
+    instance.full_clean()
+    instance.save()
+
+
+# --- Multi-year targets --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def target_set(
+    *,
+    action_line: ActionLine,
+    year: int,
+    acting_user,
+    goal: str,
+    hours: Decimal = Decimal("0"),
+    in_kind_value: Decimal = Decimal("0"),
+    money: Decimal = Decimal("0"),
+) -> MultiYearTarget:
+    """Record the multi-year plan's goal and targets of one action line for one year (director only)."""
+    _check(can_manage_plan(acting_user))
+    target = MultiYearTarget.objects.filter(action_line=action_line, year=year).first() or MultiYearTarget(
+        action_line=action_line, year=year
+    )
+    target.goal, target.hours, target.in_kind_value, target.money = goal, hours, in_kind_value, money
+    _save(target)
+    return target
+
+
+# --- Plan workflow -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_start(*, year: int, acting_user, narrative: str = "") -> AnnualPlan:
+    """Start the first (empty, draft) version of the plan of `year`. Refused when that year already has one."""
+    _check(can_manage_plan(acting_user))
+    if year < FIRST_PLAN_YEAR:
+        raise ValidationError({"year": _("Annual plans start in %(year)s.") % {"year": FIRST_PLAN_YEAR}})
+    if AnnualPlan.objects.for_year(year).exists():
+        raise ValidationError(
+            {"year": _("There is already a plan for %(year)s; open it, or start a new version.") % {"year": year}}
+        )
+    plan = AnnualPlan(year=year, version=1, narrative=narrative, created_by=acting_user)
+    _save(plan)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: AnnualPlan, acting_user, narrative: str) -> AnnualPlan:
+    locked = _locked(plan)
+    _check(can_edit_plan(acting_user, locked))
+    locked.narrative = narrative
+    _save(locked)
+    return locked
+
+
+@transaction.atomic
+def plan_send_for_review(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
+    """Draft → in review: the steering group can now comment; nobody edits until it is back in draft."""
+    _check(can_manage_plan(acting_user))
+    locked = _locked(plan)
+    if locked.is_draft and not locked.activities.exists():
+        raise ValidationError(_("Add at least one activity before sending the plan for review."))
+    locked.send_for_review()
+    _save(locked)
+    return locked
+
+
+@transaction.atomic
+def plan_back_to_draft(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
+    """In review → draft, to work the steering group's comments in."""
+    _check(can_manage_plan(acting_user))
+    locked = _locked(plan)
+    locked.back_to_draft()
+    _save(locked)
+    return locked
+
+
+@transaction.atomic
+def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
+    """In review → adopted; records who and when and freezes the plan.
+
+    A previously adopted version of the same year is marked replaced, and contributions linked to its
+    activities move to the same activities in this version (or lose the link when the activity was dropped).
+    Refused while comments are unresolved.
+    """
+    _check(can_manage_plan(acting_user))
+    locked = _locked(plan)
+    if not locked.is_in_review:
+        raise PlanTransitionError(
+            _("A plan with status “%(status)s” cannot become “%(to)s”.")
+            % {"status": locked.get_status_display(), "to": PlanStatus.ADOPTED.label}
+        )
+    if PlanComment.objects.filter(activity__plan=locked, resolved_at__isnull=True).exists():
+        raise ValidationError(_("Resolve every comment of the steering group before adopting the plan."))
+    previous = AnnualPlan.objects.select_for_update().filter(year=locked.year, status=PlanStatus.ADOPTED).first()
+    if previous is not None:
+        previous.supersede()
+        _save(previous)
+        _relink_contributions(old=previous, new=locked)
+    locked.adopt(by=acting_user)
+    _save(locked)
+    return locked
+
+
+def _relink_contributions(*, old: AnnualPlan, new: AnnualPlan) -> None:
+    new_by_key = dict(new.activities.values_list("key", "pk"))
+    for old_id, key in old.activities.values_list("pk", "key"):
+        Contribution.objects.filter(activity_id=old_id).update(activity_id=new_by_key.get(key))
+
+
+def _shift(day: date | None, years: int) -> date | None:
+    if day is None or years == 0:
+        return day
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> None:
+    """Copy activities, pledges, milestones and indicators into `target`; new rows, dates moved `years`.
+
+    Keys are kept so versions and years can be compared; progress (done milestones, actuals) is not carried
+    into another year."""
+    activities = source.activities.prefetch_related("pledges", "milestones")
+    for activity in activities:
+        copy = Activity(
+            plan=target,
+            action_line_id=activity.action_line_id,
+            key=activity.key,
+            title=activity.title,
+            description=activity.description,
+            lead_partner_id=activity.lead_partner_id,
+            starts_on=_shift(activity.starts_on, years),
+            ends_on=_shift(activity.ends_on, years),
+            budget=activity.budget,
+            funder=activity.funder,
+            copied_from=activity,
+        )
+        _save(copy)
+        for pledge in activity.pledges.all():
+            _save(
+                Pledge(
+                    activity=copy,
+                    partner_id=pledge.partner_id,
+                    hours=pledge.hours,
+                    in_kind_value=pledge.in_kind_value,
+                    money=pledge.money,
+                )
+            )
+        for milestone in activity.milestones.all():
+            keep = years == 0
+            _save(
+                Milestone(
+                    activity=copy,
+                    key=milestone.key,
+                    title=milestone.title,
+                    due_on=_shift(milestone.due_on, years),
+                    owner_id=milestone.owner_id,
+                    status=milestone.status if keep else MilestoneStatus.PLANNED,
+                    done_on=milestone.done_on if keep else None,
+                )
+            )
+    for indicator in source.indicators.all():
+        copy = Indicator(
+            plan=target,
+            action_line_id=indicator.action_line_id,
+            key=indicator.key,
+            name=indicator.name,
+            unit=indicator.unit,
+            baseline=indicator.baseline,
+            target=indicator.target,
+        )
+        _save(copy)
+        if years == 0:
+            for actual in indicator.actuals.all():
+                _save(
+                    IndicatorActual(
+                        indicator=copy, period_id=actual.period_id, value=actual.value, recorded_by=actual.recorded_by
+                    )
+                )
+
+
+@transaction.atomic
+def plan_new_version(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
+    """Start a new draft version from an adopted plan: the only way to change an adopted plan.
+
+    The adopted version stays in force (and readable) until the new one is adopted."""
+    _check(can_manage_plan(acting_user))
+    locked = _locked(plan)
+    if not locked.is_adopted:
+        raise PlanTransitionError(_("A new version can only be started from the adopted plan."))
+    if AnnualPlan.objects.open().for_year(locked.year).exists():
+        raise ValidationError(_("A new version of this plan is already being prepared."))
+    version = AnnualPlan.objects.for_year(locked.year).aggregate(v=Max("version"))["v"] + 1
+    new = AnnualPlan(
+        year=locked.year, version=version, narrative=locked.narrative, based_on=locked, created_by=acting_user
+    )
+    _save(new)
+    _copy_contents(source=locked, target=new, years=0)
+    return new
+
+
+@transaction.atomic
+def plan_start_next_year(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
+    """Start next year's plan as a copy of `plan`: activities, pledges, milestones and indicators, every date
+    moved one year; no row is shared with `plan`. Refused when next year already has a plan."""
+    _check(can_manage_plan(acting_user))
+    year = plan.year + 1
+    if AnnualPlan.objects.for_year(year).exists():
+        raise ValidationError(_("There is already a plan for %(year)s.") % {"year": year})
+    new = AnnualPlan(year=year, version=1, narrative=plan.narrative, based_on=plan, created_by=acting_user)
+    try:
+        with transaction.atomic():
+            _save(new)
+    except IntegrityError as exc:  # started at the same moment by someone else
+        raise ValidationError(_("There is already a plan for %(year)s.") % {"year": year}) from exc
+    _copy_contents(source=plan, target=new, years=1)
+    return new
+
+
+# --- Activities, pledges, milestones, indicators (draft only) -----------------------------------------------
+
+
+def _check_overlaps_year(plan: AnnualPlan, activity: Activity) -> None:
+    """An activity of the 2026 plan runs (at least partly) in 2026."""
+    errors = {}
+    if activity.starts_on and activity.starts_on.year > plan.year:
+        errors["starts_on"] = _("Must start in or before %(year)s, the year of the plan.") % {"year": plan.year}
+    if activity.ends_on and activity.ends_on.year < plan.year:
+        errors["ends_on"] = _("Must end in or after %(year)s, the year of the plan.") % {"year": plan.year}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def activity_create(*, plan: AnnualPlan, acting_user, action_line: ActionLine, **fields) -> Activity:
+    """Add an activity to a draft plan (the director, or the lead of `action_line`)."""
+    locked = _locked(plan)
+    _check(can_edit_line(acting_user, locked, action_line))
+    unknown = set(fields) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise ValueError(f"{unknown} cannot be set here")
+    activity = Activity(plan=locked, action_line=action_line, **fields)
+    _check_overlaps_year(locked, activity)
+    _save(activity)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, acting_user, **changes) -> Activity:
+    """Change an activity of a draft plan. Moving it to another line needs the right to edit both lines."""
+    _locked(activity.plan)
+    activity = Activity.objects.select_for_update().select_related("plan", "action_line").get(pk=activity.pk)
+    _check(can_edit_line(acting_user, activity.plan, activity.action_line))
+    for name, value in changes.items():
+        if name not in ACTIVITY_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(activity, name, value)
+    _check(can_edit_line(acting_user, activity.plan, activity.action_line))
+    _check_overlaps_year(activity.plan, activity)
+    _save(activity)
+    return activity
+
+
+@transaction.atomic
+def activity_delete(*, activity: Activity, acting_user) -> None:
+    locked = _locked(activity.plan)
+    _check(can_edit_line(acting_user, locked, activity.action_line))
+    activity.delete()
+
+
+@transaction.atomic
+def pledge_set(*, activity: Activity, partner: Partner, acting_user, **amounts) -> Pledge:
+    """Record (or change) what `partner` pledges to `activity` in a draft plan."""
+    locked = _locked(activity.plan)
+    _check(can_edit_line(acting_user, locked, activity.action_line))
+    pledge = Pledge.objects.filter(activity=activity, partner=partner).first() or Pledge(
+        activity=activity, partner=partner
+    )
+    for name, value in amounts.items():
+        if name not in PLEDGE_FIELDS:
+            raise ValueError(f"{name} cannot be set here")
+        setattr(pledge, name, value if value is not None else Decimal("0"))
+    if not (pledge.hours or pledge.in_kind_value or pledge.money):
+        raise ValidationError(_("Enter hours, a value or an amount of money."))
+    _save(pledge)
+    return pledge
+
+
+@transaction.atomic
+def pledge_delete(*, pledge: Pledge, acting_user) -> None:
+    locked = _locked(pledge.activity.plan)
+    _check(can_edit_line(acting_user, locked, pledge.activity.action_line))
+    pledge.delete()
+
+
+def _check_done(milestone: Milestone) -> None:
+    if milestone.status == MilestoneStatus.DONE and milestone.done_on is None:
+        milestone.done_on = timezone.localdate()
+    if milestone.status != MilestoneStatus.DONE:
+        milestone.done_on = None
+
+
+@transaction.atomic
+def milestone_create(*, activity: Activity, acting_user, **fields) -> Milestone:
+    locked = _locked(activity.plan)
+    _check(can_edit_line(acting_user, locked, activity.action_line))
+    unknown = set(fields) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise ValueError(f"{unknown} cannot be set here")
+    milestone = Milestone(activity=activity, **fields)
+    _check_done(milestone)
+    _save(milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_update(*, milestone: Milestone, acting_user, **changes) -> Milestone:
+    locked = _locked(milestone.activity.plan)
+    _check(can_edit_line(acting_user, locked, milestone.activity.action_line))
+    for name, value in changes.items():
+        if name not in MILESTONE_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(milestone, name, value)
+    _check_done(milestone)
+    _save(milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_delete(*, milestone: Milestone, acting_user) -> None:
+    locked = _locked(milestone.activity.plan)
+    _check(can_edit_line(acting_user, locked, milestone.activity.action_line))
+    milestone.delete()
+
+
+@transaction.atomic
+def milestone_record_progress(
+    *, milestone: Milestone, acting_user, status: str, done_on: date | None = None
+) -> Milestone:
+    """Progress on the adopted plan (not a plan change): the status of a milestone, and when it was done."""
+    locked = _locked(milestone.activity.plan)
+    _check(can_record_progress(acting_user, locked, milestone.activity.action_line))
+    milestone.status, milestone.done_on = status, done_on
+    _check_done(milestone)
+    if milestone.done_on and milestone.done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("The date cannot be in the future.")})
+    _save(milestone)
+    return milestone
+
+
+@transaction.atomic
+def indicator_create(*, plan: AnnualPlan, action_line: ActionLine, acting_user, **fields) -> Indicator:
+    locked = _locked(plan)
+    _check(can_edit_line(acting_user, locked, action_line))
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"{unknown} cannot be set here")
+    indicator = Indicator(plan=locked, action_line=action_line, **fields)
+    _save(indicator)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, acting_user, **changes) -> Indicator:
+    locked = _locked(indicator.plan)
+    _check(can_edit_line(acting_user, locked, indicator.action_line))
+    for name, value in changes.items():
+        if name not in INDICATOR_FIELDS:
+            raise ValueError(f"{name} cannot be changed here")
+        setattr(indicator, name, value)
+    _save(indicator)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, acting_user) -> None:
+    locked = _locked(indicator.plan)
+    _check(can_edit_line(acting_user, locked, indicator.action_line))
+    indicator.delete()
+
+
+def periods_of_year(year: int):
+    return ReportingPeriod.objects.filter(starts_on__year=year).order_by("starts_on")
+
+
+@transaction.atomic
+def indicator_actual_set(
+    *, indicator: Indicator, period: ReportingPeriod, value: Decimal, acting_user
+) -> IndicatorActual:
+    """Record what an indicator of the adopted plan reached in a reporting period of the plan's year."""
+    locked = _locked(indicator.plan)
+    _check(can_record_progress(acting_user, locked, indicator.action_line))
+    if period.starts_on.year != locked.year:
+        raise ValidationError({"period": _("Choose a reporting period of %(year)s.") % {"year": locked.year}})
+    if period.starts_on > timezone.localdate():
+        raise ValidationError({"period": _("This reporting period has not started yet.")})
+    actual = IndicatorActual.objects.filter(indicator=indicator, period=period).first() or IndicatorActual(
+        indicator=indicator, period=period
+    )
+    actual.value, actual.recorded_by = value, acting_user
+    _save(actual)
+    return actual
+
+
+# --- Review comments -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def comment_add(*, activity: Activity, acting_user, text: str) -> PlanComment:
+    """A steering group member's comment on an activity of a plan in review."""
+    locked = _locked(activity.plan)
+    _check(can_comment(acting_user, locked))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your comment.")})
+    comment = PlanComment(activity=activity, author=acting_user, text=text.strip())
+    _save(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_resolve(*, comment: PlanComment, acting_user, resolution: str = "") -> PlanComment:
+    """The director marks a comment as dealt with, saying how."""
+    locked = _locked(comment.activity.plan)
+    _check(can_resolve_comments(acting_user, locked))
+    comment = PlanComment.objects.select_for_update().get(pk=comment.pk)
+    if comment.is_resolved:
+        raise ValidationError(_("This comment has already been resolved."))
+    comment.resolved_at, comment.resolved_by, comment.resolution = timezone.now(), acting_user, resolution.strip()
+    _save(comment)
+    return comment
+
+
+# --- Demo data ---------------------------------------------------------------------------------------------
+
+DEMO_YEAR = 2026
+# (line code, title, lead partner slug, start, end, budget, funder, pledges {slug: (hours, value, money)},
+#  milestones [(title, due, status)])
+DEMO_ACTIVITIES = [
+    (
+        "talent",
+        "Semicon-leerlijn mbo en hbo",
+        "roc-nijmegen",
+        date(2026, 1, 15),
+        date(2026, 12, 31),
+        Decimal("120000"),
+        "Gemeente Nijmegen",
+        {
+            "roc-nijmegen": (600, 45000, 0),
+            "radboud-universiteit": (200, 18000, 0),
+            "gemeente-nijmegen": (0, 0, 40000),
+        },
+        [
+            ("Leerlijn vastgesteld met bedrijven", date(2026, 3, 31), "done"),
+            ("Eerste cohort gestart", date(2026, 9, 1), "done"),
+            ("Evaluatie eerste cohort", date(2026, 12, 15), "on_track"),
+        ],
+    ),
+    (
+        "talent",
+        "Zij-instroom en omscholing techniek",
+        "the-economic-board",
+        date(2026, 2, 1),
+        date(2027, 6, 30),
+        Decimal("80000"),
+        "Provincie Gelderland",
+        {"the-economic-board": (300, 24000, 0), "nxp": (150, 15000, 0), "provincie-gelderland": (0, 0, 30000)},
+        [
+            ("Omscholingstraject ontworpen", date(2026, 6, 30), "done"),
+            ("Twintig zij-instromers geplaatst", date(2026, 11, 1), "at_risk"),
+            ("Tweede ronde werving", date(2027, 3, 1), "planned"),
+        ],
+    ),
+    (
+        "ruimte",
+        "Locatiestudie cleanroomcapaciteit",
+        "gemeente-nijmegen",
+        date(2026, 3, 1),
+        date(2026, 10, 31),
+        Decimal("60000"),
+        "Gemeente Nijmegen",
+        {"gemeente-nijmegen": (250, 20000, 20000), "provincie-gelderland": (100, 9000, 0)},
+        [
+            ("Inventarisatie locaties", date(2026, 5, 31), "done"),
+            ("Advies aan de regiegroep", date(2026, 10, 15), "on_track"),
+        ],
+    ),
+    (
+        "marktstrategie",
+        "Gezamenlijk marktprofiel Lifeport",
+        "nxp",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        Decimal("50000"),
+        "",
+        {"nxp": (300, 36000, 0), "asmpt": (250, 30000, 0)},
+        [
+            ("Marktanalyse gereed", date(2026, 4, 30), "done"),
+            ("Profiel gepresenteerd op beurs", date(2026, 12, 10), "on_track"),
+        ],
+    ),
+    (
+        "innovatie",
+        "Onderzoeksprogramma chipontwerp",
+        "radboud-universiteit",
+        date(2026, 2, 1),
+        date(2026, 12, 31),
+        Decimal("150000"),
+        "",
+        {"radboud-universiteit": (800, 72000, 0), "nxp": (200, 24000, 0), "asmpt": (100, 12000, 0)},
+        [
+            ("Onderzoeksagenda vastgesteld", date(2026, 4, 1), "done"),
+            ("Eerste gezamenlijke publicatie", date(2026, 12, 20), "planned"),
+        ],
+    ),
+    (
+        "financien",
+        "Financieringsstrategie ingroeimodel",
+        "provincie-gelderland",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        Decimal("40000"),
+        "Provincie Gelderland",
+        {"provincie-gelderland": (120, 10000, 25000), "gemeente-nijmegen": (80, 7000, 0)},
+        [
+            ("Verkenning Europese fondsen", date(2026, 9, 30), "on_track"),
+            ("Voorstel ingroeimodel bedrijven", date(2026, 12, 1), "planned"),
+        ],
+    ),
+    (
+        "public-affairs",
+        "Lobby Den Haag en Brussel",
+        "the-economic-board",
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        Decimal("30000"),
+        "",
+        {"the-economic-board": (200, 16000, 0), "gemeente-nijmegen": (60, 5000, 0)},
+        [
+            ("Position paper semicon regio", date(2026, 5, 15), "done"),
+            ("Werkbezoek staatssecretaris", date(2026, 11, 20), "planned"),
+        ],
+    ),
+]
+# (line code, name, unit, baseline, target, actuals per quarter)
+DEMO_INDICATORS = [
+    ("talent", "Studenten in semicon-leerlijn", "studenten", 0, 60, [10, 25, 48]),
+    ("talent", "Zij-instromers geplaatst", "personen", 0, 20, [0, 4, 9]),
+    ("ruimte", "Hectare bedrijfsterrein in studie", "hectare", 0, 25, [5, 12, 25]),
+    ("marktstrategie", "Bedrijven in het marktprofiel", "bedrijven", 2, 15, [4, 8, 11]),
+    ("innovatie", "Gezamenlijke onderzoeksprojecten", "projecten", 1, 5, [1, 2, 3]),
+    ("financien", "Aangevraagde subsidies", "aanvragen", 0, 3, [0, 1, 1]),
+    ("public-affairs", "Bestuurlijke bezoeken", "bezoeken", 0, 6, [1, 3, 4]),
+]
+
+
+def _demo_director():
+    user = get_user_model().objects.filter(username="directeur").first()
+    if user is not None and is_director(user):
+        return user
+    return None
+
+
+@transaction.atomic
+def seed_demo_plan() -> AnnualPlan:
+    """An adopted 2026 plan (demo only): activities under each of the six lines, pledges from all seven
+    parties, milestones (some done, some late, some due soon around 28 November 2026) and indicators with
+    actuals for the first three quarters, plus the multi-year targets for 2026. Idempotent."""
+    existing = AnnualPlan.objects.for_year(DEMO_YEAR).order_by("version").first()
+    if existing is not None:
+        return adopted_or(existing)
+    director = _demo_director()
+    lines = {line.code: line for line in ActionLine.objects.all()}
+    partners = {p.slug: p for p in Partner.objects.all()}
+    plan = AnnualPlan(
+        year=DEMO_YEAR,
+        narrative=(
+            "Het jaarplan 2026 werkt de zes actielijnen van het meerjarenplan uit voor het eerste jaar van de "
+            "intentieverklaring. De partners dragen in natura bij; de overheden financieren de programmaorganisatie."
+        ),
+        created_by=director,
+    )
+    _save(plan)
+    for code, line in lines.items():
+        target = sum(
+            (Decimal(p[1]) for a in DEMO_ACTIVITIES if a[0] == code for p in a[7].values()), start=Decimal("0")
+        )
+        MultiYearTarget.objects.get_or_create(
+            action_line=line,
+            year=DEMO_YEAR,
+            defaults={"goal": line.goal_nl, "in_kind_value": target},
+        )
+    for code, title, lead, start, end, budget, funder, pledges, milestones in DEMO_ACTIVITIES:
+        activity = Activity(
+            plan=plan,
+            action_line=lines[code],
+            title=title,
+            lead_partner=partners[lead],
+            starts_on=start,
+            ends_on=end,
+            budget=budget,
+            funder=funder,
+        )
+        _save(activity)
+        for slug, (hours, value, money) in pledges.items():
+            _save(
+                Pledge(
+                    activity=activity,
+                    partner=partners[slug],
+                    hours=Decimal(hours),
+                    in_kind_value=Decimal(value),
+                    money=Decimal(money),
+                )
+            )
+        for milestone_title, due, status in milestones:
+            done_on = due - timedelta(days=3) if status == MilestoneStatus.DONE else None
+            _save(Milestone(activity=activity, title=milestone_title, due_on=due, status=status, done_on=done_on))
+    periods = list(periods_of_year(DEMO_YEAR))
+    for code, name, unit, baseline, target_value, actuals in DEMO_INDICATORS:
+        indicator = Indicator(
+            plan=plan,
+            action_line=lines[code],
+            name=name,
+            unit=unit,
+            baseline=Decimal(baseline),
+            target=Decimal(target_value),
+        )
+        _save(indicator)
+        for period, value in zip(periods, actuals, strict=False):
+            _save(IndicatorActual(indicator=indicator, period=period, value=Decimal(value), recorded_by=director))
+    plan.status, plan.review_started_at = PlanStatus.IN_REVIEW, timezone.now()
+    plan.adopt(by=director)
+    _save(plan)
+    return plan
+
+
+def adopted_or(plan: AnnualPlan) -> AnnualPlan:
+    return AnnualPlan.objects.adopted().for_year(plan.year).first() or plan
