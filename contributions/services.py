@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from actionlines.models import ActionLine
+from actionlines.models import ActionLine, Activity, PlanStatus
 from contributions.models import (
     MAX_HOURS,
     MAX_VALUE,
@@ -26,7 +26,17 @@ from contributions.models import (
 from partners.models import Agreement, Partner
 from partners.permissions import acts_for, is_programme_staff
 
-EDITABLE_FIELDS = ("action_line", "kind", "date", "description", "hours", "amount", "funder", "budget_code")
+EDITABLE_FIELDS = (
+    "action_line",
+    "activity",
+    "kind",
+    "date",
+    "description",
+    "hours",
+    "amount",
+    "funder",
+    "budget_code",
+)
 
 
 class StaleEdit(Exception):
@@ -75,6 +85,21 @@ def _check_can_edit(contribution: Contribution, user) -> None:
         raise ValidationError(_("This contribution has been submitted or approved and can no longer be changed."))
 
 
+def _check_activity(contribution: Contribution, errors: dict[str, list[str]]) -> None:
+    """A linked activity belongs to the adopted annual plan of the contribution's year, on the same action line."""
+    if contribution.activity_id is None:
+        return
+    activity = Activity.objects.select_related("plan").get(pk=contribution.activity_id)
+    if contribution.date and (
+        activity.plan.status != PlanStatus.ADOPTED or activity.plan.year != contribution.date.year
+    ):
+        errors.setdefault("activity", []).append(
+            _("Choose an activity of the adopted annual plan of %(year)s.") % {"year": contribution.date.year}
+        )
+    elif contribution.action_line_id and activity.action_line_id != contribution.action_line_id:
+        errors.setdefault("activity", []).append(_("This activity belongs to another action line."))
+
+
 def _apply_and_validate(contribution: Contribution, *, today: date) -> None:
     """Derive the period, the hourly rate and the value, then check every rule with a clear message."""
     errors: dict[str, list[str]] = {}
@@ -115,6 +140,7 @@ def _apply_and_validate(contribution: Contribution, *, today: date) -> None:
     if contribution.kind != Kind.MONEY:
         contribution.funder = contribution.budget_code = ""
 
+    _check_activity(contribution, errors)
     contribution.value = contribution.compute_value()
     if contribution.value > MAX_VALUE:
         errors.setdefault("amount" if contribution.kind != Kind.STAFF_HOURS else "hours", []).append(
@@ -138,6 +164,7 @@ def contribution_create(
     amount: Decimal | None = None,
     funder: str = "",
     budget_code: str = "",
+    activity: Activity | None = None,
 ) -> Contribution:
     """Log a draft contribution for `partner`. Raises ValidationError with per-field messages."""
     if not acts_for(acting_user, partner):
@@ -152,6 +179,7 @@ def contribution_create(
         amount=amount,
         funder=funder,
         budget_code=budget_code,
+        activity=activity,
         created_by=acting_user,
         status=Status.DRAFT,
     )
