@@ -1,0 +1,145 @@
+"""Read models for reminders: who is missing a period, who represents whom, and a person's calendar."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+
+from contributions.models import Contribution, ReportingPeriod, Status
+from partners.models import Agreement, Partner, Role
+from partners.permissions import partners_for, representatives_of, roles_of
+
+COUNTS_AS_SUBMITTED = (Status.SUBMITTED, Status.APPROVED)
+
+
+def safe_path(build) -> str:
+    """The path `build()` returns, or the home page while the page it names is not there (yet)."""
+    try:
+        return build()
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def parties_of_period(period: ReportingPeriod) -> QuerySet[Partner]:
+    """The partners that were party to the period's agreement at some point during the period."""
+    return Partner.objects.filter(
+        Q(party_links__left_on__isnull=True) | Q(party_links__left_on__gte=period.starts_on),
+        party_links__agreement_id=period.agreement_id,
+        party_links__joined_on__lte=period.ends_on,
+    ).distinct()
+
+
+def partners_missing(period: ReportingPeriod) -> list[Partner]:
+    """Parties with nothing submitted (submitted or approved) for `period`, by name. One query."""
+    submitted = Contribution.objects.filter(partner=OuterRef("pk"), period_id=period.pk, status__in=COUNTS_AS_SUBMITTED)
+    return list(parties_of_period(period).filter(~Exists(submitted)).order_by("name"))
+
+
+def representative_pairs(partner_ids: Iterable[int]) -> dict[int, list[int]]:
+    """{partner id: [user ids of its active representatives]} in one query."""
+    ids = list(partner_ids)
+    if not ids:
+        return {}
+    pairs = representatives_of(Partner(pk=pk) for pk in ids).values_list(
+        "pk", "partneruserobjectpermission__content_object_id"
+    )
+    result: dict[int, list[int]] = defaultdict(list)
+    wanted = set(ids)
+    for user_id, partner_id in pairs:
+        if partner_id in wanted:
+            result[partner_id].append(user_id)
+    return {partner_id: sorted(users) for partner_id, users in result.items()}
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    day: date
+    summary: str
+    description: str
+    path: str
+
+
+def _period_events(user, since: date) -> list[CalendarEvent]:
+    from django.utils.translation import gettext as _
+
+    periods = ReportingPeriod.objects.filter(deadline__gte=since).select_related("agreement").order_by("deadline")
+    if not roles_of(user) & {Role.DIRECTOR, Role.OFFICE}:
+        periods = periods.filter(agreement__party_links__partner__in=partners_for(user)).distinct()
+    return [
+        CalendarEvent(
+            uid=f"period-{period.pk}-deadline",
+            day=period.deadline,
+            summary=_("Deadline for contributions %(period)s") % {"period": period.name},
+            description=_("Submit the contributions of reporting period %(period)s (%(start)s to %(end)s).")
+            % {"period": period.name, "start": period.starts_on.isoformat(), "end": period.ends_on.isoformat()},
+            path=safe_path(period.get_absolute_url),
+        )
+        for period in periods
+    ]
+
+
+def _agreement_events(since: date) -> list[CalendarEvent]:
+    from django.utils.translation import gettext as _
+
+    return [
+        CalendarEvent(
+            uid=f"agreement-{agreement.pk}-end",
+            day=agreement.ends_on,
+            summary=_("End of %(title)s") % {"title": agreement.title},
+            description=_("The last day of the agreement; the arrangements must be renewed before then."),
+            path=agreement.get_absolute_url(),
+        )
+        for agreement in Agreement.objects.filter(ends_on__gte=since).order_by("ends_on")
+    ]
+
+
+def calendar_events(user, *, today: date) -> list[CalendarEvent]:
+    """The deadlines that concern `user`, from 90 days ago on: what the personal calendar feed shows.
+
+    Reporting deadlines for representatives (of their partners' agreements) and programme staff; the
+    agreement's end for the director, the office and the steering group; milestones for their owner
+    and the programme staff (see `milestone_events`).
+    """
+    since = today - timedelta(days=90)
+    roles = roles_of(user)
+    events: list[CalendarEvent] = []
+    if roles & {Role.DIRECTOR, Role.OFFICE, Role.REPRESENTATIVE}:
+        events += _period_events(user, since)
+    if roles & {Role.DIRECTOR, Role.OFFICE, Role.STEERING}:
+        events += _agreement_events(since)
+    return sorted(events, key=lambda e: (e.day, e.uid))
+
+
+def calendar_ics(user, *, today: date, site_url: str, language: str) -> bytes:
+    """The user's personal iCalendar feed (RFC 5545): one all-day event per deadline that concerns them."""
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+    from icalendar import Calendar, Event
+
+    with translation.override(language):
+        events = calendar_events(user, today=today)
+        calendar = Calendar()
+        calendar.add("prodid", "-//Lifeport Regie//Deadlines//NL")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-calname", translation.gettext("Lifeport Regie deadlines"))
+        calendar.add("x-wr-timezone", "Europe/Amsterdam")
+    host = site_url.split("://", 1)[-1].split("/", 1)[0] or "lifeport-regie"
+    stamp = datetime.now(UTC)
+    for item in events:
+        event = Event()
+        event.add("uid", f"{item.uid}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.day)
+        event.add("dtend", item.day + timedelta(days=1))
+        event.add("summary", item.summary)
+        event.add("description", f"{item.description}\n{site_url}{item.path}")
+        event.add("url", f"{site_url}{item.path}")
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()

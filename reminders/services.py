@@ -1,0 +1,568 @@
+"""Reminder rules and delivery: the daily job, the message of each rule, the send, and a user's choices.
+
+The daily job (`reminders_run`) asks every rule who is due a reminder today, claims each reminder by
+INSERTing it under its unique key (rule, subject, recipient, deadline, lead time) with ON CONFLICT DO NOTHING,
+and queues one delivery task per claimed row once the claim has committed. A second run the same day, a
+retry or a second beat process finds the keys taken and sends nothing more. The delivery
+(`reminder_deliver`) claims the row again by a conditional UPDATE, checks that the cause is still there
+(the period not yet submitted, the milestone not done) and only then sends the e-mail.
+"""
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from contributions.models import Contribution, ReportingPeriod
+from contributions.models import Status as ContributionStatus
+from partners.models import Agreement, Partner, Role
+from partners.permissions import acts_for, is_programme_staff, users_with_role
+from partners.selectors import agreement_status
+from reminders.models import LeadTimes, Preference, Reminder, Rule, Status, new_calendar_token
+from reminders.selectors import partners_missing, representative_pairs, safe_path
+
+logger = logging.getLogger(__name__)
+
+
+class DeliveryError(Exception):
+    """The e-mail could not be handed to the mail server; the task retries it."""
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder that a rule says is due today, before it is claimed."""
+
+    rule: str
+    subject: str
+    recipient_id: int
+    deadline: date
+    lead_days: int
+    params: dict = field(default_factory=dict, hash=False, compare=False)
+    essential: bool = False
+
+    @property
+    def key(self) -> tuple:
+        return (self.rule, self.subject, self.recipient_id, self.deadline, self.lead_days)
+
+
+@dataclass
+class Message:
+    """What a reminder says, in the recipient's language: for the e-mail and the in-app list."""
+
+    title: str
+    paragraphs: list[str]
+    link: str
+    link_label: str
+    items: list[str] = field(default_factory=list)
+
+
+def _long(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _in_days(days: int) -> str:
+    if days == 0:
+        return _("today")
+    if days < 0:
+        return ngettext("%(days)d day ago", "%(days)d days ago", -days) % {"days": -days}
+    return ngettext("in %(days)d day", "in %(days)d days", days) % {"days": days}
+
+
+def _director_ids() -> list[int]:
+    return list(users_with_role(Role.DIRECTOR).order_by("pk").values_list("pk", flat=True))
+
+
+# --- The rules: who is due what on `day` -------------------------------------------------------
+
+
+def _period_due(day: date, lead: LeadTimes) -> list[Due]:
+    """Representatives of each party with nothing submitted, some days before the period's deadline."""
+    due = []
+    for days in sorted(LeadTimes.days(lead.period_due_days)):
+        deadline = day + timedelta(days=days)
+        for period in ReportingPeriod.objects.open().filter(deadline=deadline):
+            missing = partners_missing(period)
+            reps = representative_pairs(p.pk for p in missing)
+            for partner in missing:
+                for user_id in reps.get(partner.pk, []):
+                    due.append(
+                        Due(
+                            Rule.PERIOD_DUE,
+                            f"period-{period.pk}/partner-{partner.pk}",
+                            user_id,
+                            deadline,
+                            days,
+                            {"period": period.pk, "partner": partner.pk},
+                        )
+                    )
+    return due
+
+
+def _period_missing(day: date, lead: LeadTimes) -> list[Due]:
+    """The director, the day after a deadline, when partners have still submitted nothing."""
+    deadline = day - timedelta(days=lead.period_missing_days_after)
+    due = []
+    for period in ReportingPeriod.objects.filter(deadline=deadline):
+        if partners_missing(period):
+            due += [
+                Due(
+                    Rule.PERIOD_MISSING,
+                    f"period-{period.pk}",
+                    user_id,
+                    deadline,
+                    -lead.period_missing_days_after,
+                    {"period": period.pk},
+                    essential=True,
+                )
+                for user_id in _director_ids()
+            ]
+    return due
+
+
+def _returned_on(day: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return datetime.combine(day, time.min, tzinfo=tz), datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+
+
+def _returned(day: date, lead: LeadTimes) -> list[Due]:
+    """The partner's representatives, when a returned contribution has not been resubmitted after N days."""
+    returned_on = day - timedelta(days=lead.returned_days)
+    start, end = _returned_on(returned_on)
+    items = list(
+        Contribution.objects.filter(
+            status=ContributionStatus.RETURNED, reviewed_at__gte=start, reviewed_at__lt=end
+        ).values_list("pk", "partner_id")
+    )
+    reps = representative_pairs({partner_id for _pk, partner_id in items})
+    return [
+        Due(Rule.RETURNED, f"contribution-{pk}", user_id, returned_on, -lead.returned_days, {"contribution": pk})
+        for pk, partner_id in items
+        for user_id in reps.get(partner_id, [])
+    ]
+
+
+def _agreement_end(day: date, lead: LeadTimes) -> list[Due]:
+    """The director and the steering group, some days before the current agreement ends."""
+    status = agreement_status(on=day)
+    if status.agreement is None or status.has_ended or status.days_left not in LeadTimes.days(lead.agreement_end_days):
+        return []
+    recipients = users_with_role(Role.DIRECTOR, Role.STEERING).order_by("pk").values_list("pk", flat=True)
+    return [
+        Due(
+            Rule.AGREEMENT_END,
+            f"agreement-{status.agreement.pk}",
+            user_id,
+            status.agreement.ends_on,
+            status.days_left,
+            {"agreement": status.agreement.pk},
+        )
+        for user_id in recipients
+    ]
+
+
+def _agreement_ended(day: date, lead: LeadTimes) -> list[Due]:
+    """The director and the steering group, the day after the agreement ended without a successor."""
+    status = agreement_status(on=day)
+    after = lead.agreement_ended_days_after
+    if status.agreement is None or not status.has_ended or status.successor or status.days_left != -after:
+        return []
+    directors = set(_director_ids())
+    recipients = users_with_role(Role.DIRECTOR, Role.STEERING).order_by("pk").values_list("pk", flat=True)
+    return [
+        Due(
+            Rule.AGREEMENT_ENDED,
+            f"agreement-{status.agreement.pk}",
+            user_id,
+            status.agreement.ends_on,
+            -after,
+            {"agreement": status.agreement.pk},
+            essential=user_id in directors,
+        )
+        for user_id in recipients
+    ]
+
+
+RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
+    _period_due,
+    _period_missing,
+    _returned,
+    _agreement_end,
+    _agreement_ended,
+]
+
+
+# --- What each rule says (None: the cause is gone, nothing is sent) ----------------------------
+
+
+def _message_period_due(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    period = ReportingPeriod.objects.filter(pk=params["period"]).first()
+    partner = Partner.objects.filter(pk=params["partner"]).first()
+    if period is None or partner is None or period.is_closed or period.deadline != deadline:
+        return None
+    if partner not in partners_missing(period) or not acts_for(user, partner):
+        return None
+    values = {"partner": partner.name, "period": period.name, "date": _long(deadline), "when": _in_days(lead_days)}
+    return Message(
+        title=_("Submit the contributions of %(partner)s for %(period)s by %(date)s") % values,
+        paragraphs=[
+            _("%(partner)s has not submitted any contributions for reporting period %(period)s yet.") % values,
+            _("The deadline is %(date)s (%(when)s). Submit what your organisation contributed in this period.")
+            % values,
+        ],
+        link=safe_path(period.get_absolute_url),
+        link_label=_("Open reporting period %(period)s") % values,
+    )
+
+
+def _message_period_missing(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    period = ReportingPeriod.objects.filter(pk=params["period"]).first()
+    if period is None:
+        return None
+    missing = partners_missing(period)
+    if not missing:
+        return None
+    values = {"period": period.name, "date": _long(period.deadline), "count": len(missing)}
+    return Message(
+        title=ngettext(
+            "Reporting period %(period)s: %(count)d partner has not submitted",
+            "Reporting period %(period)s: %(count)d partners have not submitted",
+            len(missing),
+        )
+        % values,
+        paragraphs=[
+            _("The deadline for reporting period %(period)s was %(date)s. These partners have not submitted anything:")
+            % values
+        ],
+        items=[partner.name for partner in missing],
+        link=safe_path(period.get_absolute_url),
+        link_label=_("Open reporting period %(period)s") % values,
+    )
+
+
+def _message_returned(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    contribution = (
+        Contribution.objects.select_related("partner", "action_line").filter(pk=params["contribution"]).first()
+    )
+    if contribution is None or contribution.status != ContributionStatus.RETURNED or contribution.reviewed_at is None:
+        return None
+    if timezone.localdate(contribution.reviewed_at) != deadline or not acts_for(user, contribution.partner):
+        return None
+    values = {
+        "partner": contribution.partner.name,
+        "date": _long(contribution.date),
+        "line": contribution.action_line.name,
+        "returned": _long(deadline),
+        "days": -lead_days,
+        "comment": contribution.review_comment,
+    }
+    return Message(
+        title=_("Returned contribution of %(partner)s waiting for you since %(returned)s") % values,
+        paragraphs=[
+            ngettext(
+                "The contribution of %(partner)s of %(date)s (%(line)s) was returned %(days)d day ago, on "
+                "%(returned)s, and has not been resubmitted.",
+                "The contribution of %(partner)s of %(date)s (%(line)s) was returned %(days)d days ago, on "
+                "%(returned)s, and has not been resubmitted.",
+                -lead_days,
+            )
+            % values,
+            _("The programme office wrote: “%(comment)s”") % values,
+            _("Correct it and submit it again."),
+        ],
+        link=safe_path(contribution.get_absolute_url),
+        link_label=_("Open the contribution"),
+    )
+
+
+def _successor_sentence(agreement: Agreement) -> str:
+    successor = agreement.successor()
+    if successor is None:
+        return _("No successor agreement has been recorded yet; the arrangements must be renewed before the end date.")
+    return _("A successor agreement is recorded: %(title)s, from %(date)s.") % {
+        "title": successor.title,
+        "date": _long(successor.starts_on),
+    }
+
+
+def _message_agreement_end(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    agreement = Agreement.objects.filter(pk=params["agreement"]).first()
+    if agreement is None or agreement.ends_on != deadline:
+        return None
+    values = {"title": agreement.title, "date": _long(deadline), "days": lead_days}
+    return Message(
+        title=ngettext("%(title)s ends in %(days)d day", "%(title)s ends in %(days)d days", lead_days) % values,
+        paragraphs=[_("The agreement “%(title)s” ends on %(date)s.") % values, _successor_sentence(agreement)],
+        link=agreement.get_absolute_url(),
+        link_label=_("Open the agreement"),
+    )
+
+
+def _message_agreement_ended(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    agreement = Agreement.objects.filter(pk=params["agreement"]).first()
+    if agreement is None or agreement.ends_on != deadline or agreement.successor() is not None:
+        return None
+    values = {"title": agreement.title, "date": _long(deadline)}
+    return Message(
+        title=_("%(title)s has ended without a successor") % values,
+        paragraphs=[
+            _("The agreement “%(title)s” ended on %(date)s and no successor agreement has been recorded.") % values,
+            _("Contributions can no longer be logged against it."),
+        ],
+        link=agreement.get_absolute_url(),
+        link_label=_("Open the agreement"),
+    )
+
+
+MESSAGES: dict[str, Callable[[dict, date, int, object], Message | None]] = {
+    Rule.PERIOD_DUE: _message_period_due,
+    Rule.PERIOD_MISSING: _message_period_missing,
+    Rule.RETURNED: _message_returned,
+    Rule.AGREEMENT_END: _message_agreement_end,
+    Rule.AGREEMENT_ENDED: _message_agreement_ended,
+}
+
+
+def language_of(user) -> str:
+    try:
+        return user.profile.language or settings.LANGUAGE_CODE
+    except ObjectDoesNotExist:
+        return settings.LANGUAGE_CODE
+
+
+def reminder_message(*, rule: str, params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    """The reminder's text in `user`'s language, or None when its cause is gone."""
+    with translation.override(language_of(user)):
+        return MESSAGES[rule](params, deadline, lead_days, user)
+
+
+# --- The daily job ------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    day: date
+    due: list[Due]
+    claimed: list[int]
+
+
+def reminders_due(*, day: date) -> list[Due]:
+    """Every reminder the rules say is due on `day`, less the non-essential ones people turned off."""
+    lead = LeadTimes.current()
+    due = [item for rule in RULES for item in rule(day, lead)]
+    opted_out = set(
+        Preference.objects.filter(
+            non_essential=False, user_id__in={d.recipient_id for d in due if not d.essential}
+        ).values_list("user_id", flat=True)
+    )
+    return [d for d in due if d.essential or d.recipient_id not in opted_out]
+
+
+def reminders_not_yet_sent(due: list[Due]) -> list[Due]:
+    """`due` less what is already recorded (for --dry-run: what a run would still send)."""
+    if not due:
+        return []
+    taken = set(
+        Reminder.objects.filter(
+            rule__in={d.rule for d in due},
+            recipient_id__in={d.recipient_id for d in due},
+            deadline__in={d.deadline for d in due},
+        ).values_list("rule", "subject", "recipient_id", "deadline", "lead_days")
+    )
+    return [d for d in due if d.key not in taken]
+
+
+@transaction.atomic
+def reminders_run(*, day: date, dry_run: bool = False) -> RunResult:
+    """Claim every reminder due on `day` and queue one delivery task per claimed reminder after commit.
+
+    A key already taken (sent earlier, or claimed by a run at the same moment) is skipped by the database.
+    With `dry_run`, nothing is written or sent: `due` lists what would still go out.
+    """
+    due = reminders_not_yet_sent(reminders_due(day=day))
+    if dry_run:
+        return RunResult(day=day, due=due, claimed=[])
+    run = uuid.uuid4()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                rule=d.rule,
+                subject=d.subject,
+                recipient_id=d.recipient_id,
+                deadline=d.deadline,
+                lead_days=d.lead_days,
+                params=d.params,
+                essential=d.essential,
+                run=run,
+            )
+            for d in due
+        ],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    claimed = list(Reminder.objects.filter(run=run).order_by("pk").values_list("pk", flat=True))
+    # Rows left pending by an earlier run whose queueing was lost (broker down); safe to queue again,
+    # because delivery claims each row by a conditional UPDATE.
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    stale = Reminder.objects.filter(status=Status.PENDING, attempts=0, created_at__lt=an_hour_ago)
+    claimed_or_stale = claimed + list(stale.values_list("pk", flat=True))
+    from reminders.tasks import deliver
+
+    for reminder_id in claimed_or_stale:
+        transaction.on_commit(partial(deliver.delay, reminder_id), robust=True)
+    logger.info("reminders for %s: %d due, %d claimed", day, len(due), len(claimed))
+    return RunResult(day=day, due=due, claimed=claimed)
+
+
+# --- Delivery -----------------------------------------------------------------------------------
+
+
+def _email(reminder: Reminder, message: Message) -> EmailMultiAlternatives:
+    context = {
+        "user": reminder.recipient,
+        "message": message,
+        "url": settings.SITE_URL + message.link,
+        "essential": reminder.essential,
+        "preferences_url": settings.SITE_URL + reverse("reminders:preferences"),
+    }
+    text = render_to_string("emails/reminder.txt", context)
+    html = render_to_string("emails/reminder.html", context)
+    email = EmailMultiAlternatives(
+        subject=message.title, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.recipient.email]
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+def _message_of(reminder: Reminder) -> Message | None:
+    return reminder_message(
+        rule=reminder.rule,
+        params=reminder.params,
+        deadline=reminder.deadline,
+        lead_days=reminder.lead_days,
+        user=reminder.recipient,
+    )
+
+
+def _body(message: Message) -> str:
+    """The in-app text: the paragraphs, then the listed items, one per line."""
+    return "\n".join([*message.paragraphs, *(f"– {item}" for item in message.items)])
+
+
+def reminder_deliver(*, reminder_id: int) -> str:
+    """Send one claimed reminder by e-mail and show it in the app; returns the new status.
+
+    Claims the row by a conditional UPDATE (pending → sending), so two copies of the task send it once.
+    Cancels it when its cause is gone or the recipient left. Raises DeliveryError (the row back to
+    pending) when the mail server refuses it, for the task to retry.
+    """
+    claimed = Reminder.objects.filter(pk=reminder_id, status=Status.PENDING).update(
+        status=Status.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "skipped"
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    user = reminder.recipient
+    message = None
+    if user.is_active:
+        message = _message_of(reminder)
+    if message is None:
+        Reminder.objects.filter(pk=reminder_id).update(status=Status.CANCELLED)
+        return Status.CANCELLED
+    emailed = bool(user.email)
+    if emailed:
+        with translation.override(language_of(user)):
+            email = _email(reminder, message)
+        try:
+            email.send()
+        except Exception as exc:  # noqa: BLE001 - any mail failure is retried, then recorded
+            error = f"{exc.__class__.__name__}: {exc}"[:500]
+            Reminder.objects.filter(pk=reminder_id).update(
+                status=Status.PENDING, last_error=error, title=message.title, link=message.link
+            )
+            raise DeliveryError(error) from exc
+    Reminder.objects.filter(pk=reminder_id).update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        title=message.title[:300],
+        body=_body(message),
+        link=message.link,
+        emailed=emailed,
+        last_error="",
+    )
+    return Status.SENT
+
+
+def reminder_fail(*, reminder_id: int, error: str) -> None:
+    """Record that the e-mail could not be sent after every retry; the reminder still shows in the app."""
+    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    message = _message_of(reminder)
+    updates = {"status": Status.FAILED, "last_error": error[:500]}
+    if message is not None:
+        updates.update(
+            title=message.title[:300],
+            body=_body(message),
+            link=message.link,
+        )
+    Reminder.objects.filter(pk=reminder_id).exclude(status=Status.SENT).update(**updates)
+    logger.warning("reminder %s failed: %s", reminder_id, error)
+
+
+# --- The user's side ----------------------------------------------------------------------------
+
+
+def reminder_mark_read(*, reminder: Reminder, user) -> None:
+    Reminder.objects.filter(pk=reminder.pk, recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def reminders_mark_all_read(*, user) -> int:
+    return Reminder.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def preference_for(user) -> Preference:
+    preference, _created = Preference.objects.get_or_create(user=user)
+    return preference
+
+
+@transaction.atomic
+def preference_update(*, user, non_essential: bool) -> Preference:
+    """Turn the user's non-essential reminders on or off (escalations to the director are always sent)."""
+    preference = preference_for(user)
+    preference.non_essential = non_essential
+    preference.full_clean()
+    preference.save(update_fields=["non_essential"])
+    return preference
+
+
+@transaction.atomic
+def calendar_token_renew(*, user) -> Preference:
+    """Give the user a new secret calendar address; the old one stops working at once."""
+    preference = preference_for(user)
+    preference.calendar_token = new_calendar_token()
+    preference.full_clean()
+    preference.save(update_fields=["calendar_token"])
+    return preference
+
+
+@transaction.atomic
+def lead_times_update(*, lead_times: LeadTimes, acting_user) -> LeadTimes:
+    """Save the office's lead times (validated)."""
+    if not is_programme_staff(acting_user):
+        raise PermissionDenied
+    lead_times.pk = 1
+    lead_times.full_clean()
+    lead_times.save()
+    return lead_times
