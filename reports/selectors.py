@@ -1,0 +1,382 @@
+"""Report data: the one place a progress report's numbers are put together, for the preview, the PDF,
+the XLSX, the dashboard and the command alike.
+
+`report_data()` returns plain JSON (strings for Decimals and dates) so that what an issued report stores
+is exactly what its PDF showed. Its size depends on the number of partners, lines and months, never on
+the number of contributions: every number comes from a grouped query.
+"""
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from actionlines.models import ActionLine
+from contributions.models import IN_KIND, Contribution, Kind, ReportingPeriod, Status
+from contributions.selectors import Figures, contribution_totals
+from partners.models import Agreement, Helix, Partner
+from partners.selectors import agreement_status
+
+SCHEMA = 1
+CENT = Decimal("0.01")
+ZERO = Decimal("0")
+
+
+class PeriodError(ValueError):
+    """The text does not name a period we can report on."""
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    kind: str  # "quarter", "year" or "agreement"
+    starts_on: date
+    ends_on: date
+    agreement: Agreement | None
+
+    def label(self) -> str:
+        """In the active language: "2026", "3e kwartaal 2026", "looptijd van de overeenkomst (…)"."""
+        if self.kind == "year":
+            return str(self.starts_on.year)
+        if self.kind == "quarter":
+            quarter = (self.starts_on.month - 1) // 3 + 1
+            return _("quarter %(quarter)d of %(year)d") % {"quarter": quarter, "year": self.starts_on.year}
+        return _("term of the agreement (%(start)s – %(end)s)") % {
+            "start": _long(self.starts_on),
+            "end": _long(self.ends_on),
+        }
+
+
+_QUARTER = re.compile(r"^(\d{4})-[KkQq]([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_AGREEMENT = re.compile(r"^agreement(?:-(\d+))?$")
+
+
+def parse_period(text: str, *, today: date | None = None) -> Period:
+    """ "2026" (a year), "2026-K3" (a quarter; Q3 too), "agreement" (the current agreement's whole term)
+    or "agreement-<id>". Raises PeriodError with a message for anything else."""
+    text = (text or "").strip()
+    if match := _YEAR.match(text):
+        year = int(match[1])
+        if not 2000 <= year <= 2100:
+            raise PeriodError(_("Choose a year between 2000 and 2100."))
+        start, end = date(year, 1, 1), date(year, 12, 31)
+        return Period(str(year), "year", start, end, _agreement_for(start, end))
+    if match := _QUARTER.match(text):
+        year, quarter = int(match[1]), int(match[2])
+        if not 2000 <= year <= 2100:
+            raise PeriodError(_("Choose a year between 2000 and 2100."))
+        start = date(year, 3 * quarter - 2, 1)
+        end = date(year, 3 * quarter, monthrange(year, 3 * quarter)[1])
+        return Period(f"{year}-K{quarter}", "quarter", start, end, _agreement_for(start, end))
+    if match := _AGREEMENT.match(text):
+        if match[1]:
+            agreement = Agreement.objects.filter(pk=int(match[1])).first()
+        else:
+            agreement = agreement_status(on=today).agreement
+        if agreement is None:
+            raise PeriodError(_("There is no such agreement."))
+        return Period(f"agreement-{agreement.pk}", "agreement", agreement.starts_on, agreement.ends_on, agreement)
+    raise PeriodError(_("Enter a year (2026), a quarter (2026-K3) or “agreement”."))
+
+
+def _agreement_for(start: date, end: date) -> Agreement | None:
+    return Agreement.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by(
+        "-starts_on"
+    ).first() or Agreement.current(start)
+
+
+def period_choices(*, today: date | None = None) -> list[tuple[str, str]]:
+    """The periods offered when starting a report: the agreements' terms, their years and quarters."""
+    choices: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for agreement in Agreement.objects.order_by("-starts_on"):
+        keys = [f"agreement-{agreement.pk}"]
+        keys += [str(y) for y in range(agreement.ends_on.year, agreement.starts_on.year - 1, -1)]
+        keys += [p.name for p in agreement.periods.order_by("-starts_on") if _QUARTER.match(p.name)]
+        for key in keys:
+            if key not in seen:
+                seen.add(key)
+                choices.append((key, parse_period(key, today=today).label()))
+    return choices
+
+
+def contributions_in(period: Period):
+    return Contribution.objects.filter(date__gte=period.starts_on, date__lte=period.ends_on)
+
+
+# --- formatting helpers: everything stored is JSON ------------------------------------------------
+
+
+def _long(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def _dec(value: Decimal | None) -> str:
+    return str((value or ZERO).quantize(CENT))
+
+
+def _figures(f: Figures) -> dict:
+    return {
+        "hours": _dec(f.hours),
+        "in_kind_value": _dec(f.in_kind_value),
+        "funded": _dec(f.funded),
+        "total_value": _dec(f.total_value),
+        "count": f.count,
+    }
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return months
+
+
+HELIX_GROUPS = [
+    ("government", (Helix.GOVERNMENT,)),
+    ("knowledge", (Helix.KNOWLEDGE, Helix.EDUCATION)),
+    ("business", (Helix.BUSINESS,)),
+    ("intermediary", (Helix.INTERMEDIARY,)),
+]
+
+
+def helix_group_labels() -> dict[str, str]:
+    return {
+        "government": _("Government"),
+        "knowledge": _("Knowledge and education"),
+        "business": _("Business"),
+        "intermediary": _("Intermediary"),
+    }
+
+
+# --- the report data ------------------------------------------------------------------------------
+
+
+def report_data(*, period: Period, language: str = "nl", today: date | None = None) -> dict:
+    """Everything a progress report shows for `period`, in `language`, as JSON-ready data.
+
+    Only approved contributions count; submitted ones are reported apart as "in review". Queries: the
+    totals (one grouped query), the monthly appendix (one grouped query), partners, lines, agreement.
+    """
+    today = today or timezone.localdate()
+    with translation.override(language):
+        qs = contributions_in(period)
+        totals = contribution_totals(
+            queryset=qs, by=("partner", "action_line", "status"), statuses=(Status.APPROVED, Status.SUBMITTED)
+        )
+        approved = {k[:2]: f for k, f in totals.rows.items() if k[2] == Status.APPROVED}
+        in_review = {k[:2]: f for k, f in totals.rows.items() if k[2] == Status.SUBMITTED}
+        lines = list(ActionLine.objects.all())
+        partners = _partners(period, {k[0] for k in totals.rows})
+        monthly = _monthly(qs)
+
+        line_rows = [_line_row(line, partners, approved, in_review) for line in lines]
+        partner_rows = [_partner_row(p, lines, approved, in_review) for p in partners]
+        total_approved, total_review = _sum(approved.values()), _sum(in_review.values())
+        return {
+            "schema": SCHEMA,
+            "language": language,
+            "period": {
+                "key": period.key,
+                "kind": period.kind,
+                "label": period.label(),
+                "starts_on": period.starts_on.isoformat(),
+                "ends_on": period.ends_on.isoformat(),
+                "starts_on_label": _long(period.starts_on),
+                "ends_on_label": _long(period.ends_on),
+            },
+            "made_on": today.isoformat(),
+            "made_on_label": _long(today),
+            "agreement": _agreement(period, today),
+            "totals": {"approved": _figures(total_approved), "in_review": _figures(total_review)},
+            "lines": line_rows,
+            "partners": partner_rows,
+            "helices": _helices(partners, approved),
+            "kinds": _kinds(total_approved),
+            "months": _cumulative(period, monthly),
+            "appendix": _appendix(period, partners, lines, monthly),
+        }
+
+
+def _sum(items) -> Figures:
+    total = Figures()
+    for figures in items:
+        total.add(figures)
+    return total
+
+
+def _partners(period: Period, with_contributions: set[int]) -> list[Partner]:
+    """The agreement's parties plus every partner with contributions in the period (LSI, a leaver)."""
+    condition = Q(pk__in=with_contributions)
+    if period.agreement is not None:
+        condition |= Q(party_links__agreement=period.agreement)
+    return list(Partner.objects.filter(condition).distinct().order_by("name"))
+
+
+def _agreement(period: Period, today: date) -> dict | None:
+    agreement = period.agreement
+    if agreement is None:
+        return None
+    status = agreement_status(on=today)
+    if status.agreement is not None and status.agreement.pk == agreement.pk:
+        days_left, has_ended, successor = status.days_left, status.has_ended, status.successor
+        parties, countdown = status.parties, status.countdown_text
+    else:
+        days_left, has_ended, successor = agreement.days_left(today), agreement.has_ended(today), agreement.successor()
+        parties = list(agreement.party_links.select_related("partner").order_by("partner__name"))
+        countdown = (
+            _("ended on %(date)s") % {"date": _long(agreement.ends_on)}
+            if has_ended
+            else _("%(days)d days left") % {"days": days_left}
+        )
+    return {
+        "title": agreement.title,
+        "starts_on_label": _long(agreement.starts_on),
+        "ends_on": agreement.ends_on.isoformat(),
+        "ends_on_label": _long(agreement.ends_on),
+        "signed_on_label": _long(agreement.signed_on) if agreement.signed_on else "",
+        "days_left": days_left,
+        "has_ended": has_ended,
+        "countdown": countdown,
+        "successor": ({"title": successor.title, "starts_on_label": _long(successor.starts_on)} if successor else None),
+        "parties": [
+            {
+                "name": party.partner.name,
+                "helix": party.partner.get_helix_display(),
+                "joined_on_label": _long(party.joined_on),
+                "left_on_label": _long(party.left_on) if party.left_on else "",
+            }
+            for party in parties
+        ],
+    }
+
+
+def _line_row(line: ActionLine, partners: list[Partner], approved: dict, in_review: dict) -> dict:
+    per_partner = [(p, approved.get((p.pk, line.pk), Figures())) for p in partners]
+    return {
+        "id": line.pk,
+        "code": line.code,
+        "name": line.name,
+        "goal": line.goal,
+        "totals": _figures(_sum(approved.get((p.pk, line.pk), Figures()) for p in partners)),
+        "in_review": _figures(_sum(f for (_p, line_id), f in in_review.items() if line_id == line.pk)),
+        "partners": [{"id": p.pk, "name": p.name, "figures": _figures(f)} for p, f in per_partner if f.count],
+    }
+
+
+def _partner_row(partner: Partner, lines: list[ActionLine], approved: dict, in_review: dict) -> dict:
+    return {
+        "id": partner.pk,
+        "name": partner.name,
+        "short_name": partner.short_name,
+        "helix": partner.get_helix_display(),
+        "totals": _figures(_sum(approved.get((partner.pk, line.pk), Figures()) for line in lines)),
+        "in_review": _figures(_sum(f for (p, _l), f in in_review.items() if p == partner.pk)),
+        "lines": [
+            {"code": line.code, "name": line.name, "figures": _figures(approved[(partner.pk, line.pk)])}
+            for line in lines
+            if (partner.pk, line.pk) in approved
+        ],
+    }
+
+
+def _helices(partners: list[Partner], approved: dict) -> list[dict]:
+    labels = helix_group_labels()
+    rows = []
+    for key, members in HELIX_GROUPS:
+        ids = {p.pk for p in partners if p.helix in members}
+        figures = _sum(f for (p, _l), f in approved.items() if p in ids)
+        if ids or figures.count:
+            rows.append({"key": key, "label": labels[key], "partners": len(ids), "figures": _figures(figures)})
+    return rows
+
+
+def _kinds(total: Figures) -> dict:
+    whole = total.total_value
+    share = (lambda part: _dec(part * 100 / whole)) if whole else (lambda part: _dec(ZERO))
+    return {"in_kind_share": share(total.in_kind_value), "funded_share": share(total.funded)}
+
+
+def _money_sum(condition: Q) -> Coalesce:
+    return Coalesce(
+        Sum("value", filter=condition), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
+    )
+
+
+def _monthly(qs) -> dict[tuple[int, int, date], tuple[Decimal, Decimal]]:
+    """(partner id, line id, month) → (in-kind value, funded) of approved contributions: one grouped query."""
+    rows = (
+        qs.filter(status=Status.APPROVED)
+        .order_by()
+        .annotate(month=TruncMonth("date"))
+        .values("partner_id", "action_line_id", "month")
+        .annotate(in_kind=_money_sum(Q(kind__in=IN_KIND)), funded=_money_sum(Q(kind=Kind.MONEY)))
+    )
+    result = {}
+    for row in rows:
+        month = row["month"]
+        month = date(month.year, month.month, 1)
+        result[(row["partner_id"], row["action_line_id"], month)] = (row["in_kind"], row["funded"])
+    return result
+
+
+def _cumulative(period: Period, monthly: dict) -> list[dict]:
+    rows, in_kind, funded = [], ZERO, ZERO
+    one_year = period.starts_on.year == period.ends_on.year
+    for month in _months(period.starts_on, period.ends_on):
+        for (_p, _l, m), (k, f) in monthly.items():
+            if m == month:
+                in_kind, funded = in_kind + k, funded + f
+        rows.append(
+            {
+                "month": month.isoformat()[:7],
+                "label": date_format(month, "F Y"),
+                "short": date_format(month, "M" if one_year else "M y"),
+                "in_kind_value": _dec(in_kind),
+                "funded": _dec(funded),
+                "total_value": _dec(in_kind + funded),
+            }
+        )
+    return rows
+
+
+def _appendix(period: Period, partners: list[Partner], lines: list[ActionLine], monthly: dict) -> list[dict]:
+    """Per partner a table: a row per month with approved value per action line, and its totals."""
+    tables = []
+    for partner in partners:
+        rows, line_totals = [], [ZERO] * len(lines)
+        for month in _months(period.starts_on, period.ends_on):
+            values = [sum(monthly.get((partner.pk, line.pk, month), (ZERO, ZERO)), ZERO) for line in lines]
+            if any(values):
+                rows.append(
+                    {
+                        "month": month.isoformat()[:7],
+                        "label": date_format(month, "F Y"),
+                        "values": [_dec(v) for v in values],
+                        "total": _dec(sum(values, ZERO)),
+                    }
+                )
+                line_totals = [a + b for a, b in zip(line_totals, values, strict=True)]
+        if rows:
+            tables.append(
+                {
+                    "partner": partner.name,
+                    "rows": rows,
+                    "totals": [_dec(v) for v in line_totals],
+                    "total": _dec(sum(line_totals, ZERO)),
+                }
+            )
+    return tables
+
+
+def upcoming_deadlines(*, today: date, limit: int = 4) -> list[ReportingPeriod]:
+    return list(ReportingPeriod.objects.filter(deadline__gte=today).order_by("deadline")[:limit])

@@ -1,0 +1,422 @@
+"""Every change to reports goes through these functions: views, the command and the Celery tasks call them.
+
+Rendering writes the PDF under a temporary name, moves it into place, and only then, in one transaction
+with the status, points the report at it: a half-written or failed PDF is never downloadable.
+"""
+
+import base64
+import hashlib
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from actionlines.models import ActionLine
+from lifeport.lib.pdf import render_pdf
+from partners.permissions import acts_for, is_programme_staff
+from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
+from reports.models import (
+    EDITABLE_STATUSES,
+    ExportStatus,
+    PartnerStatement,
+    Report,
+    ReportExport,
+    ReportStateError,
+    ReportStatus,
+)
+from reports.selectors import Period, PeriodError, parse_period, report_data
+
+REPORT_TEMPLATE = "pdf/report.html"
+AUTHOR = "Lifeport Semicon Regiegroep"
+
+
+def _check_staff(user) -> None:
+    if not is_programme_staff(user):
+        raise PermissionDenied
+
+
+# --- files ----------------------------------------------------------------------------------------
+
+
+def _write_file_atomically(*, name: str, content: bytes) -> str:
+    """Write `content` under a temporary name, fsync, then move it to `name` (unique). Returns the name."""
+    final_name = default_storage.get_available_name(name)
+    final_path = Path(default_storage.path(final_name))
+    temporary = Path(settings.MEDIA_ROOT) / "tmp" / f"{uuid.uuid4().hex}.part"
+    temporary.parent.mkdir(parents=True, exist_ok=True)
+    final_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, final_path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return final_name
+
+
+def _delete_file_on_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def sha256_of_file(name: str) -> str:
+    digest = hashlib.sha256()
+    with default_storage.open(name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+def report_period(report: Report) -> Period:
+    return parse_period(report.period_key)
+
+
+def report_build_data(report: Report, *, today: date | None = None) -> dict:
+    """The report's figures now: live for a report in progress, frozen once issued."""
+    if report.is_issued:
+        return report.data
+    return report_data(period=report_period(report), language=report.language, today=today)
+
+
+def report_context(*, report: Report, data: dict, for_pdf: bool) -> dict:
+    """What the preview page and the PDF template show: the data, the narrative and the charts."""
+    lines = [{**line, "remark": report.line_remarks.get(line["code"], "")} for line in data["lines"]]
+    with translation.override(report.language):
+        descriptions = chart_descriptions(data)
+    context = {"report": report, "data": data, "lines": lines, "chart_descriptions": descriptions}
+    if for_pdf:
+        context["charts"] = {
+            name: "data:image/svg+xml;base64," + base64.b64encode(report_chart_svg(data, name).encode()).decode()
+            for name in CHART_NAMES
+        }
+    return context
+
+
+def report_pdf_bytes(*, report: Report, data: dict) -> bytes:
+    """Render the report's PDF (A4, cover, contents, PDF/A-3b). Slow: call it from the Celery task."""
+    with translation.override(report.language):
+        return render_pdf(
+            template_name=REPORT_TEMPLATE,
+            context=report_context(report=report, data=data, for_pdf=True),
+            title=report.title,
+            author=AUTHOR,
+            language=report.language,
+        )
+
+
+def _next_version(period_key: str) -> int:
+    return (Report.objects.filter(period_key=period_key).aggregate(v=Max("version"))["v"] or 0) + 1
+
+
+def report_create(*, period_key: str, language: str, acting_user, summary: str = "", line_remarks=None) -> Report:
+    """Start a draft report for a period; it gets the next version number of that period."""
+    _check_staff(acting_user)
+    try:
+        period = parse_period(period_key)
+    except PeriodError as error:
+        raise ValidationError({"period": str(error)}) from error
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Choose Dutch or English.")})
+    with translation.override(language):
+        label = period.label()
+    for _attempt in range(3):  # two directors starting a report for one period at once: retry the number
+        try:
+            with transaction.atomic():
+                report = Report(
+                    period_key=period.key,
+                    period_label=label,
+                    starts_on=period.starts_on,
+                    ends_on=period.ends_on,
+                    agreement=period.agreement,
+                    language=language,
+                    version=_next_version(period.key),
+                    summary=summary,
+                    line_remarks=line_remarks or {},
+                    created_by=acting_user,
+                )
+                report.full_clean()
+                report.save()
+                return report
+        except IntegrityError:
+            continue
+    raise ValidationError(_("Another report for this period was started at the same moment; try again."))
+
+
+def report_new_version(*, report: Report, acting_user) -> Report:
+    """A new draft for the same period, starting from this report's words: never an overwrite."""
+    return report_create(
+        period_key=report.period_key,
+        language=report.language,
+        acting_user=acting_user,
+        summary=report.summary,
+        line_remarks=dict(report.line_remarks),
+    )
+
+
+@transaction.atomic
+def report_update_narrative(*, report: Report, acting_user, summary: str, line_remarks: dict[str, str]) -> Report:
+    """Save the executive summary and the remarks per line. A PDF made before no longer matches: it goes."""
+    _check_staff(acting_user)
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status not in (*EDITABLE_STATUSES, ReportStatus.GENERATING):
+        raise ReportStateError(_("An issued report cannot be changed; start a new version instead."))
+    codes = set(ActionLine.objects.values_list("code", flat=True))
+    locked.summary = summary.strip()
+    locked.line_remarks = {code: text.strip() for code, text in line_remarks.items() if code in codes and text.strip()}
+    _delete_file_on_commit(locked.pdf.name)
+    locked.pdf, locked.pdf_sha256, locked.pdf_size, locked.rendered_at = "", "", None, None
+    locked.status, locked.render_token, locked.render_stage, locked.error = ReportStatus.DRAFT, None, "", ""
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def report_request_render(*, report: Report, acting_user) -> Report:
+    """Queue the PDF rendering (on commit). The page polls the status until the PDF is ready or failed."""
+    from reports.tasks import render_report
+
+    _check_staff(acting_user)
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status == ReportStatus.GENERATING:
+        return locked  # already queued: a double click queues nothing more
+    token = locked.new_render_token()
+    locked.render_requested_at = timezone.now()
+    locked.save()
+    transaction.on_commit(lambda: render_report.delay(locked.pk, str(token)))
+    return locked
+
+
+def _set_stage(report_id: int, token: str, stage: str, **fields) -> bool:
+    return bool(
+        Report.objects.filter(pk=report_id, status=ReportStatus.GENERATING, render_token=token).update(
+            render_stage=stage, **fields
+        )
+    )
+
+
+class Superseded(Exception):
+    """The report changed (new words, a newer render) while this render ran: its result is discarded."""
+
+
+def report_render(*, report_id: int, token: str, attempt: int = 1) -> Report | None:
+    """Build the data, render the PDF, store it: the work of the Celery task. Idempotent by `token`:
+    returns None (and does nothing) when the report is no longer waiting for this render."""
+    if not _set_stage(report_id, token, "collecting", render_attempts=attempt):
+        return None
+    report = Report.objects.get(pk=report_id)
+    data = report_build_data(report)
+    _set_stage(report_id, token, "rendering")
+    pdf = report_pdf_bytes(report=report, data=data)
+    _set_stage(report_id, token, "saving")
+    name = _write_file_atomically(
+        name=f"reports/{report.period_key}/{Path(report.pdf_filename()).stem}-{token[:8]}.pdf", content=pdf
+    )
+    try:
+        with transaction.atomic():
+            locked = Report.objects.select_for_update().get(pk=report_id)
+            if locked.status != ReportStatus.GENERATING or str(locked.render_token) != token:
+                raise Superseded
+            _delete_file_on_commit(locked.pdf.name)
+            locked.pdf.name = name
+            locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+            locked.pdf_size = len(pdf)
+            locked.data = data
+            locked.rendered_at = timezone.now()
+            locked.status, locked.render_stage, locked.error = ReportStatus.READY, "", ""
+            locked.save()
+    except Superseded:
+        default_storage.delete(name)
+        return None
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return locked
+
+
+def report_render_failed(*, report_id: int, token: str, error: str) -> bool:
+    """After the last retry: the report shows the error; no file becomes downloadable."""
+    message = _("The PDF could not be made: %(error)s") % {"error": error[:500] or _("unknown error")}
+    return bool(
+        Report.objects.filter(pk=report_id, status=ReportStatus.GENERATING, render_token=token).update(
+            status=ReportStatus.FAILED, render_stage="", error=message, updated_at=timezone.now()
+        )
+    )
+
+
+@transaction.atomic
+def report_issue(*, report: Report, acting_user) -> Report:
+    """Issue the report: its data, PDF and SHA-256 are frozen from now on, with who issued it and when."""
+    _check_staff(acting_user)
+    locked = Report.objects.select_for_update().get(pk=report.pk)
+    if locked.status != ReportStatus.READY:
+        raise ReportStateError(_("Generate the PDF first; only a report with a ready PDF can be issued."))
+    if sha256_of_file(locked.pdf.name) != locked.pdf_sha256:
+        raise ReportStateError(_("The PDF file does not match its checksum; generate it again."))
+    locked.status = ReportStatus.ISSUED
+    locked.issued_by, locked.issued_at = acting_user, timezone.now()
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+# --- XLSX export ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def export_request(*, report: Report, acting_user) -> ReportExport:
+    """Queue the XLSX of the report's tables and its contributions; the page shows its progress."""
+    from reports.tasks import export_report
+
+    if not (is_programme_staff(acting_user) or report.is_issued):
+        raise PermissionDenied
+    export = ReportExport.objects.create(report=report, created_by=acting_user)
+    transaction.on_commit(lambda: export_report.delay(export.pk))
+    return export
+
+
+def export_run(*, export_id: int, progress_every: int = 2000) -> ReportExport | None:
+    """Write the XLSX (the work of the Celery task). Claims the export by a conditional update."""
+    from reports.xlsx import write_report_xlsx
+
+    claimed = ReportExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
+        status=ExportStatus.RUNNING, progress=1
+    )
+    if not claimed:
+        return None
+    export = ReportExport.objects.select_related("report").get(pk=export_id)
+
+    def progress(done: int, total: int) -> None:
+        percent = min(99, max(1, int(done * 100 / total))) if total else 99
+        ReportExport.objects.filter(pk=export_id).update(progress=percent, rows=done)
+
+    content, rows = write_report_xlsx(report=export.report, progress=progress, progress_every=progress_every)
+    name = _write_file_atomically(name=f"exports/{export.report_id}/{export.filename()}", content=content)
+    try:
+        with transaction.atomic():
+            export.file.name, export.rows, export.progress = name, rows, 100
+            export.status, export.finished_at = ExportStatus.DONE, timezone.now()
+            export.save()
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return export
+
+
+def export_failed(*, export_id: int, error: str) -> None:
+    ReportExport.objects.filter(pk=export_id).exclude(status=ExportStatus.DONE).update(
+        status=ExportStatus.FAILED, error=error[:500], finished_at=timezone.now()
+    )
+
+
+# --- partner year statements ----------------------------------------------------------------------
+
+
+def statement_data(*, partner, year: int, language: str = "nl") -> dict:
+    """The partner's approved contributions in `year` per action line (from the report data of that year)."""
+    data = report_data(period=parse_period(str(year)), language=language)
+    row = next((p for p in data["partners"] if p["id"] == partner.pk), None)
+    return {
+        "partner": partner.name,
+        "year": year,
+        "made_on_label": data["made_on_label"],
+        "lines": row["lines"] if row else [],
+        "totals": row["totals"] if row else data["totals"]["approved"] | {"count": 0},
+        "in_review": row["in_review"] if row else None,
+    }
+
+
+@transaction.atomic
+def statements_create(*, year: int, acting_user) -> list[PartnerStatement]:
+    """A year statement for every partner with approved contributions or a party to that year's agreement.
+
+    An unconfirmed statement whose figures are unchanged is kept; otherwise a new version is made.
+    The PDFs are rendered by a Celery task (queued on commit).
+    """
+    from reports.tasks import render_statement
+
+    _check_staff(acting_user)
+    period = parse_period(str(year))
+    data = report_data(period=period, language="nl")
+    made = []
+    for row in data["partners"]:
+        partner_id = row["id"]
+        latest = PartnerStatement.objects.filter(partner_id=partner_id, year=year).order_by("-version").first()
+        figures = {"lines": row["lines"], "totals": row["totals"]}
+        if latest and {"lines": latest.data["lines"], "totals": latest.data["totals"]} == figures:
+            continue
+        statement = PartnerStatement.objects.create(
+            partner_id=partner_id,
+            year=year,
+            version=(latest.version + 1) if latest else 1,
+            data={
+                "partner": row["name"],
+                "year": year,
+                "made_on_label": data["made_on_label"],
+                **figures,
+                "in_review": row["in_review"],
+            },
+            created_by=acting_user,
+        )
+        made.append(statement)
+        transaction.on_commit(lambda pk=statement.pk: render_statement.delay(pk))
+    return made
+
+
+def statement_render(*, statement_id: int) -> PartnerStatement | None:
+    """Render the one-page PDF of a statement (the Celery task's work). Does nothing if it already has one."""
+    statement = PartnerStatement.objects.select_related("partner").get(pk=statement_id)
+    if statement.pdf:
+        return None
+    with translation.override("nl"):
+        pdf = render_pdf(
+            template_name="pdf/report_statement.html",
+            context={"statement": statement, "data": statement.data},
+            title=_("Year statement %(year)s – %(partner)s") % {"year": statement.year, "partner": statement.partner},
+            author=AUTHOR,
+        )
+    name = _write_file_atomically(name=f"statements/{statement.year}/{statement.pdf_filename()}", content=pdf)
+    updated = PartnerStatement.objects.filter(pk=statement_id, pdf="").update(
+        pdf=name, pdf_sha256=hashlib.sha256(pdf).hexdigest(), error=""
+    )
+    if not updated:
+        default_storage.delete(name)
+        return None
+    statement.refresh_from_db()
+    return statement
+
+
+def statement_render_failed(*, statement_id: int, error: str) -> None:
+    PartnerStatement.objects.filter(pk=statement_id, pdf="").update(error=error[:500])
+
+
+@transaction.atomic
+def statement_confirm(*, statement: PartnerStatement, acting_user) -> PartnerStatement:
+    """The partner's representative confirms the figures: who and when are recorded, once."""
+    locked = PartnerStatement.objects.select_for_update().select_related("partner").get(pk=statement.pk)
+    if not acts_for(acting_user, locked.partner):
+        raise PermissionDenied
+    if locked.is_confirmed:
+        return locked
+    if not locked.pdf:
+        raise ValidationError(_("The statement's PDF is not ready yet; try again in a moment."))
+    newer = PartnerStatement.objects.filter(partner=locked.partner, year=locked.year, version__gt=locked.version)
+    if newer.exists():
+        raise ValidationError(_("A newer version of this statement exists; confirm that one."))
+    locked.confirmed_by, locked.confirmed_at = acting_user, timezone.now()
+    locked.full_clean()
+    locked.save()
+    return locked

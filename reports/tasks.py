@@ -1,0 +1,58 @@
+"""Celery tasks: thin adapters (ids in, one service call). Rendering retries with back-off, then fails visibly."""
+
+import logging
+
+from celery import shared_task
+
+from reports import services
+
+log = logging.getLogger(__name__)
+
+# A failed render is retried MAX_RETRIES times, after RETRY_BACKOFF, 2 × RETRY_BACKOFF, … seconds.
+MAX_RETRIES = 1
+RETRY_BACKOFF = 20.0
+# WeasyPrint on a long report: about 3 s for 14 pages here; the limits leave room and stop a runaway.
+SOFT_TIME_LIMIT, TIME_LIMIT = 90, 120
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, max_retries=None)
+def render_report(self, report_id: int, token: str) -> str:
+    """Render report `report_id` for render request `token`; after the last retry the report shows the error.
+
+    Idempotent: a report that is no longer waiting for this token (ready, re-requested, edited) is left alone.
+    """
+    try:
+        report = services.report_render(report_id=report_id, token=token, attempt=self.request.retries + 1)
+    except Exception as error:  # any failure of a render is retried, then reported on the report itself
+        log.warning("report %s: render attempt %s failed: %r", report_id, self.request.retries + 1, error)
+        if self.request.retries >= MAX_RETRIES:
+            services.report_render_failed(
+                report_id=report_id, token=token, error=f"{error.__class__.__name__}: {error}"
+            )
+            return "failed"
+        raise self.retry(exc=error, countdown=RETRY_BACKOFF * 2**self.request.retries) from error
+    return report.status if report else "skipped"
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=600, time_limit=660, max_retries=None)
+def export_report(self, export_id: int) -> str:
+    """Write the XLSX of a report (tables and every contribution), updating its progress as it goes."""
+    try:
+        export = services.export_run(export_id=export_id)
+    except Exception as error:
+        services.export_failed(export_id=export_id, error=f"{error.__class__.__name__}: {error}")
+        raise
+    return export.status if export else "skipped"
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, max_retries=None)
+def render_statement(self, statement_id: int) -> str:
+    """Render a partner's year statement PDF (one page); retried with back-off."""
+    try:
+        statement = services.statement_render(statement_id=statement_id)
+    except Exception as error:
+        if self.request.retries >= MAX_RETRIES:
+            services.statement_render_failed(statement_id=statement_id, error=f"{error.__class__.__name__}: {error}")
+            return "failed"
+        raise self.retry(exc=error, countdown=RETRY_BACKOFF * 2**self.request.retries) from error
+    return "done" if statement else "skipped"
