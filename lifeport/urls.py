@@ -16,6 +16,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("partners/", include("partners.urls")),
     path("actielijnen/", include("actionlines.urls")),
+    path("rapportages/", include("reports.urls")),
     path("herinneringen/", include("reminders.urls")),
     # One sign-in page for everyone (throttled, two-factor): the admin's own login form is not used.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),

@@ -18,7 +18,8 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from actionlines.models import ActionLine
+from actionlines.models import ActionLine, MilestoneStatus
+from actionlines.selectors import adopted_plan, plan_contents, plan_realisation
 from contributions.models import IN_KIND, Contribution, Kind, ReportingPeriod, Status
 from contributions.selectors import Figures, contribution_totals
 from partners.models import Agreement, Helix, Partner
@@ -204,6 +205,7 @@ def report_data(*, period: Period, language: str = "nl", today: date | None = No
             "kinds": _kinds(total_approved),
             "months": _cumulative(period, monthly),
             "appendix": _appendix(period, partners, lines, monthly),
+            "plan": _plan(period, today),
         }
 
 
@@ -378,5 +380,129 @@ def _appendix(period: Period, partners: list[Partner], lines: list[ActionLine], 
     return tables
 
 
+def _pct(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _realisation(row) -> dict:
+    return {
+        "pledged_hours": _dec(row.pledged.hours),
+        "pledged_value": _dec(row.pledged.total_value),
+        "approved_hours": _dec(row.approved.hours),
+        "approved_value": _dec(row.approved.total_value),
+        "in_review_value": _dec(row.submitted.total_value),
+        "pct": _pct(row.pct_total if row.pledged.total_value else row.pct_hours),
+        "progress": row.progress,
+        "progress_label": row.progress_label,
+    }
+
+
+def _plan(period: Period, today: date) -> dict | None:
+    """The adopted annual plan of the period's year against realisation, from actionlines.selectors."""
+    plan = adopted_plan(period.starts_on.year)
+    if plan is None:
+        return None
+    contents = plan_contents(plan)
+    realisation = plan_realisation(plan, on=today)
+    by_activity = {row.subject.pk: row for row in realisation.activities}
+    by_line = {row.subject.pk: row for row in realisation.lines}
+    statuses = dict(MilestoneStatus.choices)
+    lines = {}
+    for section in contents.sections:
+        line = section.action_line
+        activities, milestones = [], []
+        for activity in section.activities:
+            row = by_activity.get(activity.pk)
+            activities.append(
+                {
+                    "title": activity.title,
+                    "lead": activity.lead_partner.name if activity.lead_partner else "",
+                    "period_label": date_format(activity.starts_on, "j M") + " – " + _long(activity.ends_on),
+                    "budget": _dec(activity.budget),
+                    **(_realisation(row) if row else {}),
+                }
+            )
+            for milestone in activity.milestones.all():
+                status = milestone.shown_status(today)
+                milestones.append(
+                    {
+                        "title": milestone.title,
+                        "activity": activity.title,
+                        "due_on": milestone.due_on.isoformat(),
+                        "due_on_label": _long(milestone.due_on),
+                        "status": status,
+                        "status_label": str(statuses.get(status, status)),
+                    }
+                )
+        indicators = []
+        for indicator in section.indicators:
+            latest = indicator.latest_actual
+            indicators.append(
+                {
+                    "name": indicator.name,
+                    "unit": indicator.unit,
+                    "baseline": str(indicator.baseline),
+                    "target": str(indicator.target),
+                    "actual": str(latest.value) if latest else None,
+                    "actual_period": latest.period.name if latest else "",
+                }
+            )
+        milestones.sort(key=lambda m: m["due_on"])
+        lines[line.code] = {
+            "realisation": _realisation(by_line[line.pk]) if line.pk in by_line else None,
+            "activities": activities,
+            "milestones": milestones,
+            "indicators": indicators,
+        }
+    return {
+        "year": plan.year,
+        "version": plan.version,
+        "adopted_on_label": _long(timezone.localdate(plan.adopted_at)) if plan.adopted_at else "",
+        "as_of_label": _long(realisation.on),
+        "expected_pct": str(realisation.expected_pct),
+        "total": _realisation(realisation.total),
+        "lines": lines,
+        "partners": [
+            {"name": row.subject.name, **_realisation(row), "forecast_label": row.forecast_label}
+            for row in realisation.partners
+        ],
+    }
+
+
 def upcoming_deadlines(*, today: date, limit: int = 4) -> list[ReportingPeriod]:
     return list(ReportingPeriod.objects.filter(deadline__gte=today).order_by("deadline")[:limit])
+
+
+@dataclass
+class Dashboard:
+    today: date
+    period: Period
+    data: dict
+    status: object
+    deadlines: list[ReportingPeriod]
+    milestones: list
+    show_partners: bool
+    own_partners: list[dict]
+
+
+def dashboard_data(*, today: date | None = None, show_partners: bool, own_partner_ids: set[int]) -> Dashboard:
+    """The programme dashboard: the report data of the current agreement's term (or this year), upcoming
+    deadlines and milestones. `show_partners` False hides other partners' rows (a representative sees the
+    programme totals and, in detail, only `own_partner_ids`)."""
+    from actionlines.selectors import milestones_needing_attention
+
+    today = today or timezone.localdate()
+    status = agreement_status(on=today)
+    period = parse_period(f"agreement-{status.agreement.pk}" if status.agreement else str(today.year), today=today)
+    data = report_data(period=period, language=translation.get_language() or "nl", today=today)
+    own = [p for p in data["partners"] if p["id"] in own_partner_ids]
+    return Dashboard(
+        today=today,
+        period=period,
+        data=data,
+        status=status,
+        deadlines=upcoming_deadlines(today=today),
+        milestones=list(milestones_needing_attention(on=today)[:8]),
+        show_partners=show_partners,
+        own_partners=own,
+    )

@@ -93,7 +93,11 @@ def report_build_data(report: Report, *, today: date | None = None) -> dict:
 
 def report_context(*, report: Report, data: dict, for_pdf: bool) -> dict:
     """What the preview page and the PDF template show: the data, the narrative and the charts."""
-    lines = [{**line, "remark": report.line_remarks.get(line["code"], "")} for line in data["lines"]]
+    plan_lines = (data.get("plan") or {}).get("lines", {})
+    lines = [
+        {**line, "remark": report.line_remarks.get(line["code"], ""), "plan": plan_lines.get(line["code"])}
+        for line in data["lines"]
+    ]
     with translation.override(report.language):
         descriptions = chart_descriptions(data)
     context = {"report": report, "data": data, "lines": lines, "chart_descriptions": descriptions}

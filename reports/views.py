@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from actionlines.models import ActionLine
+from partners.permissions import acts_for, partners_for
+from reports import services
+from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
+from reports.forms import NarrativeForm, ReportCreateForm, StatementsCreateForm
+from reports.models import ExportStatus, ReportStateError, ReportStatus
+from reports.permissions import (
+    can_export,
+    can_manage_reports,
+    can_read_draft_reports,
+    can_see_dashboard,
+    can_see_reports,
+    export_for_user,
+    report_for_user,
+    reports_visible_to,
+    statement_for_user,
+    statements_visible_to,
+)
+from reports.selectors import dashboard_data
+
+SVG = "image/svg+xml"
+
+
+def _svg_response(svg: str) -> HttpResponse:
+    response = HttpResponse(svg, content_type=SVG)
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+def _file_response(field_file, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+# --- dashboard ------------------------------------------------------------------------------------
+
+
+def _dashboard_for(user):
+    if not can_see_dashboard(user):
+        raise PermissionDenied
+    show_partners = can_read_draft_reports(user) or not partners_for(user).exists()
+    return dashboard_data(
+        show_partners=show_partners, own_partner_ids=set(partners_for(user).values_list("pk", flat=True))
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    board = _dashboard_for(request.user)
+    context = {"board": board, "data": board.data, "chart_descriptions": chart_descriptions(board.data)}
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+@require_GET
+def dashboard_chart(request: HttpRequest, name: str) -> HttpResponse:
+    board = _dashboard_for(request.user)
+    if name not in CHART_NAMES or (name == "partners" and not board.show_partners):
+        raise Http404
+    return _svg_response(report_chart_svg(board.data, name))
+
+
+# --- reports --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    if not can_see_reports(request.user):
+        raise PermissionDenied
+    reports = reports_visible_to(request.user).select_related("issued_by", "created_by")
+    return render(
+        request, "reports/report_list.html", {"reports": reports, "can_manage": can_manage_reports(request.user)}
+    )
+
+
+@login_required
+def report_create(request: HttpRequest) -> HttpResponse:
+    if not can_manage_reports(request.user):
+        raise PermissionDenied
+    form = ReportCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_create(
+                period_key=form.cleaned_data["period"], language=form.cleaned_data["language"], acting_user=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft report started: version %(version)d.") % {"version": report.version})
+            return redirect(report)
+    return render(request, "reports/report_create.html", {"form": form})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report's page: status and actions, the narrative form (director, office) and the HTML preview."""
+    report = report_for_user(request.user, pk)
+    can_edit = can_manage_reports(request.user) and (report.is_editable or report.status == ReportStatus.GENERATING)
+    form = NarrativeForm(
+        request.POST or None, initial=NarrativeForm.initial_for(report), action_lines=list(ActionLine.objects.all())
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            services.report_update_narrative(
+                report=report,
+                acting_user=request.user,
+                summary=form.cleaned_data["summary"],
+                line_remarks=form.line_remarks(),
+            )
+            messages.success(request, _("The summary and remarks are saved. Generate the PDF to include them."))
+            return redirect(report)
+    data = services.report_build_data(report)
+    context = services.report_context(report=report, data=data, for_pdf=False)
+    context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
+    context.update(exports=report.exports.all()[:5], can_export=can_export(request.user, report))
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def report_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment that polls the rendering until the PDF is ready or has failed."""
+    report = report_for_user(request.user, pk)
+    return render(request, "reports/_status.html", {"report": report, "can_manage": can_manage_reports(request.user)})
+
+
+def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    report = report_for_user(request.user, pk)
+    if not can_manage_reports(request.user):
+        raise PermissionDenied
+    try:
+        result = action(report=report, acting_user=request.user)
+    except (ReportStateError, ValidationError) as error:
+        messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        return redirect(report)
+    messages.success(request, success)
+    return redirect(result)
+
+
+@login_required
+@require_POST
+def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, services.report_request_render, _("The PDF is being generated."))
+
+
+@login_required
+@require_POST
+def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, services.report_issue, _("The report is issued. It can no longer change."))
+
+
+@login_required
+@require_POST
+def report_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post_action(request, pk, services.report_new_version, _("A new version has been started."))
+
+
+@login_required
+@require_GET
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user(request.user, pk)
+    if not report.is_downloadable:
+        raise Http404
+    return _file_response(report.pdf, report.pdf_filename(), "application/pdf")
+
+
+@login_required
+@require_GET
+def report_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    report = report_for_user(request.user, pk)
+    if name not in CHART_NAMES:
+        raise Http404
+    return _svg_response(report_chart_svg(services.report_build_data(report), name))
+
+
+# --- XLSX export ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def export_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report = report_for_user(request.user, pk)
+    if not can_export(request.user, report):
+        raise PermissionDenied
+    services.export_request(report=report, acting_user=request.user)
+    messages.success(request, _("The XLSX is being made; it appears below when it is ready."))
+    return redirect(f"{report.get_absolute_url()}#exports")
+
+
+@login_required
+@require_GET
+@never_cache
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    export = export_for_user(request.user, pk)
+    return render(request, "reports/_export_status.html", {"export": export})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = export_for_user(request.user, pk)
+    if export.status != ExportStatus.DONE:
+        raise Http404
+    return _file_response(
+        export.file, export.filename(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+
+
+# --- partner year statements ----------------------------------------------------------------------
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    if not can_see_dashboard(request.user):
+        raise PermissionDenied
+    form = StatementsCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST":
+        if not can_manage_reports(request.user):
+            raise PermissionDenied
+        if form.is_valid():
+            made = services.statements_create(year=form.cleaned_data["year"], acting_user=request.user)
+            messages.success(request, _("%(count)d year statements made.") % {"count": len(made)})
+            return redirect("reports:statements")
+    statements = statements_visible_to(request.user)
+    context = {"statements": statements, "form": form, "can_manage": can_manage_reports(request.user)}
+    return render(request, "reports/statement_list.html", context)
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = statement_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.statement_confirm(statement=statement, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Thank you: you have confirmed these figures."))
+        return redirect(statement)
+    can_confirm = acts_for(request.user, statement.partner) and not statement.is_confirmed
+    return render(
+        request,
+        "reports/statement_detail.html",
+        {"statement": statement, "data": statement.data, "can_confirm": can_confirm},
+    )
+
+
+@login_required
+@require_GET
+def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = statement_for_user(request.user, pk)
+    if not statement.pdf:
+        raise Http404
+    return _file_response(statement.pdf, statement.pdf_filename(), "application/pdf")
