@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from partners.permissions import can_see_programme
+from reports.permissions import can_see_dashboard, can_see_reports
 
 
 @dataclass(frozen=True)
@@ -26,5 +27,9 @@ def navigation(request: HttpRequest) -> dict:
             (reverse("actionlines:list"), _("Action lines")),
         ]
     entries.append((reverse("reminders:list"), _("Reminders")))
+    if can_see_dashboard(user):
+        entries.append((reverse("reports:dashboard"), _("Dashboard")))
+    if can_see_reports(user):
+        entries.append((reverse("reports:list"), _("Reports")))
     items = [NavItem(url, label, request.path.startswith(url)) for url, label in entries]
     return {"nav_items": items}
