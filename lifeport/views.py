@@ -15,7 +15,10 @@ LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"status": agreement_status()})
+    from reports.permissions import can_see_dashboard, can_see_reports
+
+    links = {"can_see_dashboard": can_see_dashboard(request.user), "can_see_reports": can_see_reports(request.user)}
+    return render(request, "home.html", {"status": agreement_status(), **links})
 
 
 @login_required
