@@ -8,9 +8,10 @@ from datetime import date, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from actionlines.models import ActionLine, Milestone, PlanStatus
 from contributions.models import Contribution, ReportingPeriod, Status
 from partners.models import Agreement, Partner, Role
-from partners.permissions import partners_for, representatives_of, roles_of
+from partners.permissions import action_lines_led_by, leads, partners_for, representatives_of, roles_of, users_with_role
 
 COUNTS_AS_SUBMITTED = (Status.SUBMITTED, Status.APPROVED)
 
@@ -52,6 +53,36 @@ def representative_pairs(partner_ids: Iterable[int]) -> dict[int, list[int]]:
         if partner_id in wanted:
             result[partner_id].append(user_id)
     return {partner_id: sorted(users) for partner_id, users in result.items()}
+
+
+def open_milestones() -> QuerySet[Milestone]:
+    """Milestones of adopted plans that are not done: the ones reminders are about."""
+    return (
+        Milestone.objects.open()
+        .filter(activity__plan__status=PlanStatus.ADOPTED)
+        .select_related("activity__action_line", "activity__plan", "owner")
+    )
+
+
+def milestone_by_key(key: str) -> Milestone | None:
+    """The milestone with this key in the adopted plan (versions of one plan share the key)."""
+    return open_milestones().filter(key=key).order_by("-activity__plan__year").first()
+
+
+def leads_of(action_line: ActionLine) -> list[int]:
+    """The active users who lead `action_line` (few: checked one by one through partners.permissions)."""
+    return [user.pk for user in users_with_role(Role.LEAD).order_by("pk") if leads(user, action_line)]
+
+
+def milestone_people(milestone: Milestone, cache: dict | None = None) -> list[int]:
+    """Who answers for a milestone: its owner, or, when it has none, the leads of its action line."""
+    if milestone.owner_id and milestone.owner.is_active:
+        return [milestone.owner_id]
+    cache = {} if cache is None else cache
+    line_id = milestone.activity.action_line_id
+    if line_id not in cache:
+        cache[line_id] = leads_of(milestone.activity.action_line)
+    return cache[line_id]
 
 
 @dataclass(frozen=True)
@@ -97,6 +128,53 @@ def _agreement_events(since: date) -> list[CalendarEvent]:
     ]
 
 
+def _milestone_events(user, since: date) -> list[CalendarEvent]:
+    from django.utils.translation import gettext as _
+
+    milestones = (
+        Milestone.objects.filter(activity__plan__status=PlanStatus.ADOPTED, due_on__gte=since)
+        .select_related("activity__action_line", "activity__plan")
+        .order_by("due_on", "id")
+    )
+    if not roles_of(user) & {Role.DIRECTOR, Role.OFFICE, Role.STEERING}:
+        milestones = milestones.filter(
+            Q(owner=user) | Q(owner__isnull=True, activity__action_line__in=action_lines_led_by(user))
+        )
+    return [
+        CalendarEvent(
+            uid=f"milestone-{milestone.key}",
+            day=milestone.due_on,
+            summary=_("Milestone: %(title)s") % {"title": milestone.title},
+            description=_("%(activity)s (%(line)s), annual plan %(year)s.")
+            % {
+                "activity": milestone.activity.title,
+                "line": milestone.activity.action_line.name,
+                "year": milestone.activity.plan.year,
+            },
+            path=safe_path(milestone.activity.get_absolute_url),
+        )
+        for milestone in milestones
+    ]
+
+
+def _annual_plan_events(today: date) -> list[CalendarEvent]:
+    from django.utils.translation import gettext as _
+
+    from reminders.models import LeadTimes
+
+    lead = LeadTimes.current()
+    return [
+        CalendarEvent(
+            uid=f"annual-plan-{year + 1}-adopted-by",
+            day=date(year, lead.annual_plan_month, lead.annual_plan_day),
+            summary=_("Annual plan %(year)s adopted") % {"year": year + 1},
+            description=_("The steering group adopts next year's annual plan by this date."),
+            path=reverse("home"),
+        )
+        for year in (today.year, today.year + 1)
+    ]
+
+
 def calendar_events(user, *, today: date) -> list[CalendarEvent]:
     """The deadlines that concern `user`, from 90 days ago on: what the personal calendar feed shows.
 
@@ -110,7 +188,9 @@ def calendar_events(user, *, today: date) -> list[CalendarEvent]:
     if roles & {Role.DIRECTOR, Role.OFFICE, Role.REPRESENTATIVE}:
         events += _period_events(user, since)
     if roles & {Role.DIRECTOR, Role.OFFICE, Role.STEERING}:
-        events += _agreement_events(since)
+        events += _agreement_events(since) + _annual_plan_events(today)
+    if roles & {Role.DIRECTOR, Role.OFFICE, Role.STEERING, Role.LEAD} or Milestone.objects.filter(owner=user).exists():
+        events += _milestone_events(user, since)
     return sorted(events, key=lambda e: (e.day, e.uid))
 
 

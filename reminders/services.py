@@ -27,13 +27,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from actionlines.models import AnnualPlan, Milestone
 from contributions.models import Contribution, ReportingPeriod
 from contributions.models import Status as ContributionStatus
 from partners.models import Agreement, Partner, Role
 from partners.permissions import acts_for, is_programme_staff, users_with_role
 from partners.selectors import agreement_status
 from reminders.models import LeadTimes, Preference, Reminder, Rule, Status, new_calendar_token
-from reminders.selectors import partners_missing, representative_pairs, safe_path
+from reminders.selectors import (
+    milestone_by_key,
+    milestone_people,
+    open_milestones,
+    partners_missing,
+    representative_pairs,
+    safe_path,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -196,12 +204,73 @@ def _agreement_ended(day: date, lead: LeadTimes) -> list[Due]:
     ]
 
 
+def _milestone_due(day: date, lead: LeadTimes) -> list[Due]:
+    """The milestone's owner (or its line's leads), some days before its due date and on the day."""
+    days_set = LeadTimes.days(lead.milestone_due_days)
+    milestones = open_milestones().filter(due_on__in=[day + timedelta(days=d) for d in days_set])
+    cache: dict = {}
+    return [
+        Due(
+            Rule.MILESTONE_DUE,
+            f"milestone-{milestone.key}",
+            user_id,
+            milestone.due_on,
+            (milestone.due_on - day).days,
+            {"milestone": str(milestone.key)},
+        )
+        for milestone in milestones
+        for user_id in milestone_people(milestone, cache)
+    ]
+
+
+def _milestone_late(day: date, lead: LeadTimes) -> list[Due]:
+    """A late milestone, the day after its due date and then every week: its owner and the director."""
+    every = lead.milestone_late_every_days
+    cache: dict = {}
+    directors = _director_ids()
+    due = []
+    for milestone in open_milestones().filter(due_on__lt=day):
+        days_late = (day - milestone.due_on).days
+        if (days_late - 1) % every:
+            continue
+        people = milestone_people(milestone, cache)
+        for user_id in dict.fromkeys([*people, *directors]):
+            due.append(
+                Due(
+                    Rule.MILESTONE_LATE,
+                    f"milestone-{milestone.key}",
+                    user_id,
+                    milestone.due_on,
+                    -days_late,
+                    {"milestone": str(milestone.key)},
+                    essential=user_id in directors,
+                )
+            )
+    return due
+
+
+def _annual_plan(day: date, lead: LeadTimes) -> list[Due]:
+    """The director, on 1 December (by default) when next year's annual plan is not adopted."""
+    if (day.month, day.day) != (lead.annual_plan_month, lead.annual_plan_day):
+        return []
+    year = day.year + 1
+    if AnnualPlan.objects.adopted().for_year(year).exists():
+        return []
+    return [
+        Due(Rule.ANNUAL_PLAN, f"annual-plan-{year}", user_id, day, 0, {"year": year}, essential=True)
+        for user_id in _director_ids()
+    ]
+
+
 RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
     _period_due,
     _period_missing,
     _returned,
     _agreement_end,
     _agreement_ended,
+    _milestone_due,
+    _milestone_late,
+    _annual_plan,
 ]
 
 
@@ -320,10 +389,86 @@ def _message_agreement_ended(params: dict, deadline: date, lead_days: int, user)
         title=_("%(title)s has ended without a successor") % values,
         paragraphs=[
             _("The agreement “%(title)s” ended on %(date)s and no successor agreement has been recorded.") % values,
-            _("Contributions can no longer be logged against it."),
+            _("Contributions can no longer be logged against it for dates after %(date)s.") % values,
         ],
         link=agreement.get_absolute_url(),
         link_label=_("Open the agreement"),
+    )
+
+
+def _milestone_values(milestone: Milestone, deadline: date, lead_days: int) -> dict:
+    return {
+        "title": milestone.title,
+        "activity": milestone.activity.title,
+        "line": milestone.activity.action_line.name,
+        "date": _long(deadline),
+        "when": _in_days(lead_days),
+        "days": -lead_days,
+    }
+
+
+def _message_milestone_due(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    milestone = milestone_by_key(params["milestone"])
+    if milestone is None or milestone.due_on != deadline or user.pk not in milestone_people(milestone):
+        return None
+    values = _milestone_values(milestone, deadline, lead_days)
+    title = (
+        _("Milestone “%(title)s” is due today") % values
+        if lead_days == 0
+        else _("Milestone “%(title)s” is due on %(date)s") % values
+    )
+    return Message(
+        title=title,
+        paragraphs=[
+            _("The milestone “%(title)s” of %(activity)s (%(line)s) is due on %(date)s (%(when)s).") % values,
+            _("When it is reached, record it as done in the annual plan."),
+        ],
+        link=safe_path(milestone.activity.get_absolute_url),
+        link_label=_("Open the activity in the annual plan"),
+    )
+
+
+def _message_milestone_late(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    milestone = milestone_by_key(params["milestone"])
+    if milestone is None or milestone.due_on != deadline:
+        return None
+    values = _milestone_values(milestone, deadline, lead_days)
+    return Message(
+        title=ngettext(
+            "Milestone “%(title)s” is %(days)d day late",
+            "Milestone “%(title)s” is %(days)d days late",
+            -lead_days,
+        )
+        % values,
+        paragraphs=[
+            _("The milestone “%(title)s” of %(activity)s (%(line)s) was due on %(date)s and is not done.") % values,
+            _("Record it as done, or agree on a new date."),
+        ],
+        link=safe_path(milestone.activity.get_absolute_url),
+        link_label=_("Open the activity in the annual plan"),
+    )
+
+
+def _message_annual_plan(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    year = params["year"]
+    if AnnualPlan.objects.adopted().for_year(year).exists():
+        return None
+    plan = AnnualPlan.objects.for_year(year).open().first()
+    values = {"year": year, "date": _long(deadline)}
+    state = (
+        _("A draft of the annual plan %(year)s exists (%(status)s) but has not been adopted.")
+        % {"year": year, "status": plan.get_status_display()}
+        if plan
+        else _("No annual plan %(year)s has been started yet.") % values
+    )
+    return Message(
+        title=_("The annual plan %(year)s has not been adopted") % values,
+        paragraphs=[
+            _("Next year's annual plan should be adopted by %(date)s.") % values,
+            state,
+        ],
+        link=safe_path(plan.get_absolute_url) if plan else safe_path(lambda: reverse("actionlines:plans")),
+        link_label=_("Open the annual plan %(year)s") % values,
     )
 
 
@@ -333,6 +478,9 @@ MESSAGES: dict[str, Callable[[dict, date, int, object], Message | None]] = {
     Rule.RETURNED: _message_returned,
     Rule.AGREEMENT_END: _message_agreement_end,
     Rule.AGREEMENT_ENDED: _message_agreement_ended,
+    Rule.MILESTONE_DUE: _message_milestone_due,
+    Rule.MILESTONE_LATE: _message_milestone_late,
+    Rule.ANNUAL_PLAN: _message_annual_plan,
 }
 
 
@@ -362,7 +510,10 @@ class RunResult:
 def reminders_due(*, day: date) -> list[Due]:
     """Every reminder the rules say is due on `day`, less the non-essential ones people turned off."""
     lead = LeadTimes.current()
-    due = [item for rule in RULES for item in rule(day, lead)]
+    unique: dict[tuple, Due] = {}
+    for item in (item for rule in RULES for item in rule(day, lead)):
+        unique.setdefault(item.key, item)
+    due = list(unique.values())
     opted_out = set(
         Preference.objects.filter(
             non_essential=False, user_id__in={d.recipient_id for d in due if not d.essential}
