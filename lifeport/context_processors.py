@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from contributions.models import Contribution
+from contributions.permissions import can_review, can_use_contributions
 from partners.permissions import can_see_programme
 from reports.permissions import can_see_dashboard, can_see_reports
 
@@ -13,6 +15,7 @@ class NavItem:
     url: str
     label: str
     current: bool
+    badge: int | None = None  # a count shown beside the label (e.g. contributions awaiting review)
 
 
 def navigation(request: HttpRequest) -> dict:
@@ -31,5 +34,14 @@ def navigation(request: HttpRequest) -> dict:
         entries.append((reverse("reports:dashboard"), _("Dashboard")))
     if can_see_reports(user):
         entries.append((reverse("reports:list"), _("Reports")))
-    items = [NavItem(url, label, request.path.startswith(url)) for url, label in entries]
+    badges: dict[str, int] = {}
+    if can_use_contributions(user):
+        entries.insert(2, (reverse("contributions:list"), _("Contributions")))
+    if can_review(user):
+        queue_url = reverse("contributions:queue")
+        entries.insert(3, (queue_url, _("Review")))
+        badges[queue_url] = Contribution.objects.submitted().count()  # the one query the menu adds
+    # The longest matching prefix is the current page (/bijdragen/beoordelen/ is not also /bijdragen/).
+    current = max((url for url, _label in entries if request.path.startswith(url)), key=len, default=None)
+    items = [NavItem(url, label, url == current, badges.get(url)) for url, label in entries]
     return {"nav_items": items}
