@@ -4,12 +4,17 @@ Each takes the acting user, checks the workflow rule, validates (full_clean) and
 django-simple-history records the old and new values of every change.
 """
 
+import zipfile
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import PurePath
 
+import puremagic
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from actionlines.models import ActionLine, Activity, PlanStatus
@@ -18,11 +23,13 @@ from contributions.models import (
     MAX_VALUE,
     Contribution,
     ContributionPolicy,
+    Evidence,
     HourlyRate,
     Kind,
     ReportingPeriod,
     Status,
 )
+from lifeport.lib.money import format_euro
 from partners.models import Agreement, Partner
 from partners.permissions import acts_for, is_programme_staff
 
@@ -184,6 +191,7 @@ def contribution_create(
         status=Status.DRAFT,
     )
     _apply_and_validate(contribution, today=timezone.localdate())
+    contribution._history_user = acting_user
     contribution.save()
     return contribution
 
@@ -201,6 +209,7 @@ def contribution_update(*, contribution: Contribution, acting_user, expected_ver
         setattr(locked, field, value)
     _apply_and_validate(locked, today=timezone.localdate())
     locked.version += 1
+    locked._history_user = acting_user
     locked.save()
     return locked
 
@@ -209,9 +218,10 @@ def contribution_update(*, contribution: Contribution, acting_user, expected_ver
 def contribution_delete(*, contribution: Contribution, acting_user) -> None:
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     _check_can_edit(locked, acting_user)
-    for evidence in locked.evidence.all():
-        evidence.file.delete(save=False)
+    names = [evidence.file.name for evidence in locked.evidence.all()]
+    locked._history_user = acting_user
     locked.delete()
+    _delete_files_on_commit(names)
 
 
 def likely_duplicates(contribution: Contribution):
@@ -256,13 +266,17 @@ def period_submit(*, partner: Partner, period: ReportingPeriod, acting_user) -> 
         raise ValidationError(
             _("Attach evidence to every contribution above %(threshold)s first: %(items)s.")
             % {
-                "threshold": f"€ {threshold:,.0f}".replace(",", "."),
-                "items": ", ".join(f"{c.date:%d-%m-%Y} {c.action_line.name} ({c.value})" for c in missing),
+                "threshold": format_euro(threshold, get_language() or "nl"),
+                "items": ", ".join(
+                    f"{c.date:%d-%m-%Y} {c.action_line.name} ({format_euro(c.value, get_language() or 'nl')})"
+                    for c in missing
+                ),
             }
         )
     for item in items:
         item.submit()
         item.version += 1
+        item._history_user = acting_user
         item.save()
     return items
 
@@ -279,6 +293,7 @@ def contribution_approve(*, contribution: Contribution, acting_user) -> Contribu
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     locked.approve(by=acting_user)
     locked.version += 1
+    locked._history_user = acting_user
     locked.save()
     return locked
 
@@ -292,6 +307,7 @@ def contribution_return(*, contribution: Contribution, acting_user, comment: str
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     locked.return_to_partner(by=acting_user, comment=comment.strip())
     locked.version += 1
+    locked._history_user = acting_user
     locked.save()
     return locked
 
@@ -306,5 +322,273 @@ def contribution_reopen(*, contribution: Contribution, acting_user, reason: str)
     locked.reopen(by=acting_user, reason=reason.strip())
     locked.version += 1
     locked._change_reason = reason.strip()
+    locked._history_user = acting_user
     locked.save()
     return locked
+
+
+def _delete_files_on_commit(names: list[str]) -> None:
+    # Only once the rows are gone for good: a rolled-back delete must not lose the files.
+    storage = Evidence._meta.get_field("file").storage
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+# --- Evidence -----------------------------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# What we accept, by the type found in the content: extension on disk and the content type we serve.
+EVIDENCE_TYPES = {
+    "pdf": (".pdf", "application/pdf"),
+    "png": (".png", "image/png"),
+    "jpeg": (".jpg", "image/jpeg"),
+    "xlsx": (".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "csv": (".csv", "text/csv"),
+}
+_MAGIC_TO_TYPE = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}
+_SNIFF_BYTES = 64 * 1024
+
+
+def _office_type(upload: UploadedFile) -> str | None:
+    """XLSX or DOCX from the parts inside the zip; None for any other zip (or a macro-enabled file)."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names:
+                return None
+            content_types = archive.read("[Content_Types].xml")
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return None
+    if b"macroEnabled" in content_types or any(n.lower().endswith("vbaproject.bin") for n in names):
+        return None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    return None
+
+
+def _is_csv(head: bytes) -> bool:
+    """Plain text that is not markup or a script: what a CSV file is (it has no magic number)."""
+    if b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
+        return False
+    start = text.lstrip().lower()
+    return bool(start) and not start.startswith(("<", "#!", "{\\rtf"))
+
+
+def detect_evidence_type(upload: UploadedFile) -> str | None:
+    """The kind of file from its CONTENT (puremagic, then the parts of an Office zip); None if not allowed.
+
+    The name the user gave it plays no part: an .exe renamed to .pdf is still an executable.
+    """
+    upload.seek(0)
+    head = upload.read(_SNIFF_BYTES)
+    upload.seek(0)
+    try:
+        matches = puremagic.magic_string(head)
+    except puremagic.PureError:
+        matches = []
+    for match in matches:
+        if match.offset != 0:
+            continue
+        if match.mime_type in _MAGIC_TO_TYPE:
+            return _MAGIC_TO_TYPE[match.mime_type]
+        if match.byte_match.startswith(b"PK\x03\x04"):
+            return _office_type(upload)
+    if head.startswith(b"PK\x03\x04"):
+        return _office_type(upload)
+    if any(m.offset == 0 and m.confidence >= 0.5 for m in matches):
+        return None  # something puremagic recognises that we do not accept (an executable, an archive...)
+    return "csv" if _is_csv(head) else None
+
+
+@transaction.atomic
+def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFile) -> Evidence:
+    """Store `upload` as evidence of `contribution` (a draft or returned item of the user's partner).
+
+    Refuses (ValidationError on "file") an empty file, one over 10 MB — checked before anything is
+    stored — and any type other than PDF, PNG, JPEG, XLSX, DOCX or CSV, detected from the content.
+    The file is stored under MEDIA_ROOT with a generated name; the user's file name is kept as a label.
+    """
+    locked = Contribution.objects.select_for_update().select_related("partner").get(pk=contribution.pk)
+    _check_can_edit(locked, acting_user)
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"file": _("The file is larger than 10 MB.")})
+    detected = detect_evidence_type(upload)
+    if detected is None:
+        raise ValidationError(
+            {"file": _("This type of file is not accepted. Upload a PDF, PNG, JPEG, XLSX, DOCX or CSV file.")}
+        )
+    extension, content_type = EVIDENCE_TYPES[detected]
+    original_name = PurePath(upload.name or "").name[-255:] or f"evidence{extension}"
+    evidence = Evidence(
+        contribution=locked,
+        original_name=original_name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=acting_user,
+    )
+    evidence.file.save(f"evidence{extension}", upload, save=False)
+    try:
+        evidence.full_clean()
+        evidence.save()
+    except Exception:
+        evidence.file.delete(save=False)
+        raise
+    return evidence
+
+
+@transaction.atomic
+def evidence_delete(*, evidence: Evidence, acting_user) -> None:
+    """Remove a file from a draft or returned contribution of the user's partner (the file goes on commit)."""
+    locked = Contribution.objects.select_for_update().select_related("partner").get(pk=evidence.contribution_id)
+    _check_can_edit(locked, acting_user)
+    name = evidence.file.name
+    Evidence.objects.filter(pk=evidence.pk).delete()
+    _delete_files_on_commit([name])
+
+
+# --- Reporting periods ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def period_close(*, period: ReportingPeriod, acting_user) -> ReportingPeriod:
+    """Close a reporting period (director or office): it then takes no new, changed or submitted items.
+
+    Only after its deadline, and only once every submitted item in it has been reviewed.
+    """
+    _check_reviewer(acting_user)
+    locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if locked.is_closed:
+        raise ValidationError(_("Reporting period %(period)s is already closed.") % {"period": locked.name})
+    if timezone.localdate() <= locked.deadline:
+        raise ValidationError(
+            _("Reporting period %(period)s can be closed after its deadline (%(deadline)s).")
+            % {"period": locked.name, "deadline": locked.deadline.strftime("%d-%m-%Y")}
+        )
+    waiting = locked.contributions.filter(status=Status.SUBMITTED).count()
+    if waiting:
+        raise ValidationError(
+            ngettext(
+                "%(count)d contribution in this period still awaits review.",
+                "%(count)d contributions in this period still await review.",
+                waiting,
+            )
+            % {"count": waiting}
+        )
+    locked.closed_at = timezone.now()
+    locked.closed_by = acting_user
+    locked.full_clean()
+    locked.save()
+    return locked
+
+
+# --- Demo data (seed_lifeport --demo) ----------------------------------------------------------------
+
+
+def seed_demo_rate_card() -> None:
+    """The programme-wide hourly rate of € 60 from 1 January 2026 and the € 25,000 evidence threshold.
+
+    Idempotent: an existing rate or policy (perhaps changed by the office) is left as it is.
+    """
+    from contributions.demo import DEMO_EVIDENCE_THRESHOLD, DEMO_RATE, DEMO_RATE_FROM
+
+    HourlyRate.objects.get_or_create(
+        partner=None,
+        valid_from=DEMO_RATE_FROM,
+        defaults={"rate": DEMO_RATE, "note": "Vast uurtarief programma (gangbaar bij subsidies)"},
+    )
+    ContributionPolicy.objects.get_or_create(pk=1, defaults={"evidence_threshold": DEMO_EVIDENCE_THRESHOLD})
+
+
+def _demo_log(item, partner: Partner, rep, lines: dict[str, ActionLine]) -> Contribution:
+    return contribution_create(
+        partner=partner,
+        acting_user=rep,
+        action_line=lines[item.line],
+        kind=item.kind,
+        date=item.day,
+        description=item.description,
+        hours=item.hours,
+        amount=item.amount,
+        funder=item.funder,
+        budget_code=item.budget_code,
+    )
+
+
+@transaction.atomic
+def seed_demo_contributions() -> int:
+    """A plausible year of contributions (2026, up to today) for each of the seven parties; returns how many.
+
+    Goes through the real workflow as the demo users (run `seed_demo_users` first): the representative
+    logs and submits, the director approves and the office returns a few. Periods whose deadline has
+    passed are reviewed; the current period has submitted items and, from the last two weeks, drafts.
+    Deterministic (seeded random) and idempotent: a partner that already has contributions is skipped.
+    """
+    import random
+    from datetime import datetime, time
+
+    from django.contrib.auth import get_user_model
+
+    from contributions.demo import RETURN_COMMENTS, SEED, planned_contributions
+    from partners.services import AGREEMENT_2026_TITLE, DEMO_REPRESENTATIVES
+
+    seed_demo_rate_card()
+    today = timezone.localdate()
+    agreement = Agreement.objects.get(title=AGREEMENT_2026_TITLE)
+    last = min(today, agreement.ends_on)
+    users = get_user_model().objects.in_bulk(
+        ["directeur", "bureau", *DEMO_REPRESENTATIVES.values()], field_name="username"
+    )
+    lines = {line.code: line for line in ActionLine.objects.all()}
+    periods = list(agreement.periods.filter(starts_on__lte=last).order_by("starts_on"))
+    created = 0
+    for slug, username in DEMO_REPRESENTATIVES.items():
+        partner = Partner.objects.get(slug=slug)
+        if Contribution.objects.filter(partner=partner).exists():
+            continue
+        rep, rng = users[username], random.Random(f"{SEED}-{slug}-review")
+        items = planned_contributions(slug, first=agreement.starts_on, last=last)
+        for period in periods:
+            in_period = [i for i in items if period.starts_on <= i.day <= period.ends_on]
+            past = period.ends_on < today
+            cutoff = period.ends_on if past else today - timedelta(days=14)
+            batch = [_demo_log(i, partner, rep, lines) for i in in_period if i.day <= cutoff]
+            created += len(batch)
+            if batch:
+                period_submit(partner=partner, period=period, acting_user=rep)
+            if batch and past:  # as if submitted shortly after the quarter, not today
+                submitted_at = timezone.make_aware(
+                    datetime.combine(min(today, period.ends_on + timedelta(days=rng.randint(1, 12))), time(16))
+                )
+                Contribution.objects.filter(pk__in=[c.pk for c in batch]).update(submitted_at=submitted_at)
+            if batch and past and period.deadline < today:
+                for item in batch:
+                    if rng.random() < 0.04:
+                        contribution_return(
+                            contribution=item, acting_user=users["bureau"], comment=rng.choice(RETURN_COMMENTS)
+                        )
+                    else:
+                        contribution_approve(contribution=item, acting_user=users["directeur"])
+                reviewed_at = min(timezone.now(), submitted_at + timedelta(days=rng.randint(3, 10)))
+                Contribution.objects.filter(pk__in=[c.pk for c in batch]).update(reviewed_at=reviewed_at)
+            drafts = [_demo_log(i, partner, rep, lines) for i in in_period if i.day > cutoff]
+            created += len(drafts)
+    return created

@@ -17,6 +17,7 @@ urlpatterns = [
     path("partners/", include("partners.urls")),
     path("actielijnen/", include("actionlines.urls")),
     path("rapportages/", include("reports.urls")),
+    path("bijdragen/", include("contributions.urls")),
     path("herinneringen/", include("reminders.urls")),
     # One sign-in page for everyone (throttled, two-factor): the admin's own login form is not used.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),

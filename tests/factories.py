@@ -1,9 +1,12 @@
 from datetime import date
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from actionlines.models import ActionLine
+from contributions.models import Contribution, Kind, ReportingPeriod, Status
 from partners.models import Agreement, AgreementParty, Helix, Partner, Role
 from partners.permissions import assign_role, grant_action_line_lead, grant_partner_representative
 
@@ -76,3 +79,40 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     agreement = factory.SubFactory(AgreementFactory)
     partner = factory.SubFactory(PartnerFactory)
     joined_on = factory.SelfAttribute("agreement.starts_on")
+
+
+class ContributionFactory(factory.django.DjangoModelFactory):
+    """A contribution written straight to the database (no service rules), for fixtures and long lists.
+
+    Needs the seeded programme (action lines, periods). 12 staff hours at € 60 by default; `kind=Kind.MONEY`
+    (or any other kind) takes `amount`. Traits: `submitted=True`, `approved=True`, `returned=True`.
+    """
+
+    class Meta:
+        model = Contribution
+
+    partner = factory.SubFactory(PartnerFactory)
+    action_line = factory.LazyFunction(lambda: ActionLine.objects.get(code="talent"))
+    kind = Kind.STAFF_HOURS
+    date = date(2026, 10, 5)
+    period = factory.LazyAttribute(lambda o: ReportingPeriod.objects.containing(o.date).first())
+    description = factory.Sequence(lambda n: f"Bijdrage {n}")
+    hours = factory.LazyAttribute(lambda o: Decimal("12") if o.kind == Kind.STAFF_HOURS else None)
+    hourly_rate = factory.LazyAttribute(lambda o: Decimal("60.00") if o.kind == Kind.STAFF_HOURS else None)
+    amount = factory.LazyAttribute(lambda o: None if o.kind == Kind.STAFF_HOURS else Decimal("1000.00"))
+    value = factory.LazyAttribute(lambda o: o.hours * o.hourly_rate if o.kind == Kind.STAFF_HOURS else o.amount)
+    created_by = factory.SubFactory(UserFactory)
+
+    class Params:
+        submitted = factory.Trait(status=Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
+        approved = factory.Trait(
+            status=Status.APPROVED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            reviewed_at=factory.LazyFunction(timezone.now),
+        )
+        returned = factory.Trait(
+            status=Status.RETURNED,
+            submitted_at=factory.LazyFunction(timezone.now),
+            reviewed_at=factory.LazyFunction(timezone.now),
+            review_comment="Graag de urenstaat toevoegen.",
+        )

@@ -41,6 +41,16 @@ def _all(status: int) -> dict[str, int]:
 
 
 PROGRAMME_PAGE = {**_all(OK), "anonymous": LOGIN, "observer": FORBIDDEN}
+# Contributions: observers are refused everywhere (403); another partner's item is not found (404).
+_CONTRIB = {"anonymous": LOGIN, "observer": FORBIDDEN}
+CONTRIBUTION_LOGGING = {**_all(FORBIDDEN), **_CONTRIB, "representative": OK, "other_representative": OK}
+DRAFT_READ = {**_all(NOT_FOUND), **_CONTRIB, "director": OK, "office": OK, "representative": OK}
+SUBMITTED_READ = {**_all(OK), **_CONTRIB, "other_representative": NOT_FOUND}
+DRAFT_CHANGE = {**DRAFT_READ, "director": FORBIDDEN, "office": FORBIDDEN}
+LOCKED_CHANGE = {**_all(FORBIDDEN), **_CONTRIB, "other_representative": NOT_FOUND}
+REVIEWERS_ONLY = {**_all(FORBIDDEN), **_CONTRIB, "director": OK, "office": OK}
+REVIEW_ACTION = {**REVIEWERS_ONLY, "other_representative": NOT_FOUND}
+STAFF_405 = {"director": 405, "office": 405}
 
 # name -> (url builder from the fixtures, expected status per role)
 MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
@@ -55,6 +65,29 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "partners:agreement": (lambda o: o["agreement"].get_absolute_url(), PROGRAMME_PAGE),
     "actionlines:list": (lambda o: "/actielijnen/", PROGRAMME_PAGE),
     "actionlines:detail": (lambda o: o["talent"].get_absolute_url(), PROGRAMME_PAGE),
+    # Contributions (see contributions/permissions.py): `draft`, `submitted`, `approved` are NXP's items,
+    # `evidence` is a file of the draft; `representative` acts for NXP, `other_representative` for ASMPT.
+    "contributions:list": (lambda o: "/bijdragen/", PROGRAMME_PAGE),
+    "contributions:create": (lambda o: "/bijdragen/nieuw/", CONTRIBUTION_LOGGING),
+    "contributions:detail": (lambda o: f"/bijdragen/{o['draft'].pk}/", DRAFT_READ),
+    "contributions:detail (submitted)": (lambda o: f"/bijdragen/{o['submitted'].pk}/", SUBMITTED_READ),
+    "contributions:detail (approved)": (lambda o: f"/bijdragen/{o['approved'].pk}/", SUBMITTED_READ),
+    "contributions:edit": (lambda o: f"/bijdragen/{o['draft'].pk}/wijzigen/", DRAFT_CHANGE),
+    "contributions:edit (approved)": (lambda o: f"/bijdragen/{o['approved'].pk}/wijzigen/", LOCKED_CHANGE),
+    "contributions:delete": (lambda o: f"/bijdragen/{o['draft'].pk}/verwijderen/", DRAFT_CHANGE),
+    "contributions:delete (submitted)": (lambda o: f"/bijdragen/{o['submitted'].pk}/verwijderen/", LOCKED_CHANGE),
+    "contributions:evidence_add": (lambda o: f"/bijdragen/{o['draft'].pk}/bewijs/", DRAFT_CHANGE),
+    "contributions:evidence": (lambda o: f"/bijdragen/bewijs/{o['evidence'].pk}/", DRAFT_READ),
+    "contributions:evidence_delete": (lambda o: f"/bijdragen/bewijs/{o['evidence'].pk}/verwijderen/", DRAFT_CHANGE),
+    "contributions:periods": (lambda o: "/bijdragen/periodes/", PROGRAMME_PAGE),
+    "contributions:period": (lambda o: o["period"].get_absolute_url(), PROGRAMME_PAGE),
+    "contributions:period_submit": (lambda o: f"/bijdragen/periodes/{o['period'].pk}/indienen/", CONTRIBUTION_LOGGING),
+    "contributions:period_close": (lambda o: f"/bijdragen/periodes/{o['period'].pk}/sluiten/", REVIEWERS_ONLY),
+    "contributions:queue": (lambda o: "/bijdragen/beoordelen/", REVIEWERS_ONLY),
+    # Approving is a POST: a GET tells the reviewers so (405); everyone else is refused first.
+    "contributions:approve": (lambda o: f"/bijdragen/{o['submitted'].pk}/goedkeuren/", {**REVIEW_ACTION, **STAFF_405}),
+    "contributions:return": (lambda o: f"/bijdragen/{o['submitted'].pk}/terugsturen/", REVIEW_ACTION),
+    "contributions:reopen": (lambda o: f"/bijdragen/{o['approved'].pk}/heropenen/", REVIEW_ACTION),
 }
 
 
@@ -73,7 +106,8 @@ def _names(resolver: URLResolver, prefix: str = "") -> set[str]:
 
 
 def test_every_url_pattern_is_in_the_matrix():
-    missing = _names(get_resolver()) - set(MATRIX) - EXEMPT
+    # "name (variant)" entries check the same URL name on another object (e.g. an approved item).
+    missing = _names(get_resolver()) - {name.split(" (")[0] for name in MATRIX} - EXEMPT
     assert not missing, f"add these URL names to tests/test_access_matrix.py: {sorted(missing)}"
 
 
@@ -95,13 +129,32 @@ def personas(programme, nxp, asmpt) -> dict:
 
 @pytest.fixture
 def objects(programme) -> dict:
-    from actionlines.models import ActionLine
-    from partners.models import Agreement
+    from django.core.files.base import ContentFile
 
+    from actionlines.models import ActionLine
+    from contributions.models import Evidence, ReportingPeriod
+    from partners.models import Agreement
+    from tests.factories import ContributionFactory
+
+    nxp = programme["nxp"]
+    draft = ContributionFactory(partner=nxp)
+    evidence = Evidence(
+        contribution=draft,
+        original_name="uren.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=draft.created_by,
+    )
+    evidence.file.save("uren.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
-        "nxp": programme["nxp"],
+        "nxp": nxp,
         "agreement": Agreement.objects.get(),
         "talent": ActionLine.objects.get(code="talent"),
+        "draft": draft,
+        "submitted": ContributionFactory(partner=nxp, submitted=True),
+        "approved": ContributionFactory(partner=nxp, approved=True),
+        "evidence": evidence,
+        "period": ReportingPeriod.objects.get(name="2026-K4"),
     }
 
 

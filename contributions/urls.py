@@ -1,0 +1,23 @@
+from django.urls import path
+
+from contributions import views
+
+app_name = "contributions"
+urlpatterns = [
+    path("", views.contribution_list, name="list"),
+    path("nieuw/", views.contribution_create, name="create"),
+    path("<int:pk>/", views.contribution_detail, name="detail"),
+    path("<int:pk>/wijzigen/", views.contribution_edit, name="edit"),
+    path("<int:pk>/verwijderen/", views.contribution_delete, name="delete"),
+    path("<int:pk>/bewijs/", views.evidence_add, name="evidence_add"),
+    path("<int:pk>/goedkeuren/", views.contribution_approve, name="approve"),
+    path("<int:pk>/terugsturen/", views.contribution_return, name="return"),
+    path("<int:pk>/heropenen/", views.contribution_reopen, name="reopen"),
+    path("bewijs/<int:pk>/", views.evidence_download, name="evidence"),
+    path("bewijs/<int:pk>/verwijderen/", views.evidence_delete, name="evidence_delete"),
+    path("periodes/", views.period_list, name="periods"),
+    path("periodes/<int:pk>/", views.period_detail, name="period"),
+    path("periodes/<int:pk>/indienen/", views.period_submit, name="period_submit"),
+    path("periodes/<int:pk>/sluiten/", views.period_close, name="period_close"),
+    path("beoordelen/", views.queue, name="queue"),
+]

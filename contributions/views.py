@@ -1,0 +1,423 @@
+"""Contribution pages: the representative's list, forms and evidence, period submission, and the review queue.
+
+Each view: a permission helper (contributions.permissions), a form, one service call, redirect or render.
+"""
+
+from datetime import date, datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+from contributions import services
+from contributions.forms import CommentForm, ContributionFilterForm, ContributionForm, EvidenceForm, add_service_errors
+from contributions.models import (
+    Contribution,
+    ContributionPolicy,
+    HourlyRate,
+    ReportingPeriod,
+    Status,
+    TransitionError,
+)
+from contributions.permissions import (
+    can_change,
+    can_review,
+    contribution_for_user,
+    contributions_visible_to,
+    evidence_for_user,
+    own_partner_ids,
+    partner_to_log_for,
+    period_for_user,
+    require_can_change,
+    require_contributions_access,
+    require_reviewer,
+)
+from contributions.selectors import (
+    contribution_history,
+    contribution_totals,
+    contributions_filtered,
+    keyset_page,
+    review_queue,
+    with_evidence_count,
+)
+from partners.models import Partner
+from partners.permissions import acts_for
+
+PAGE_SIZE = 50
+QUEUE_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.RETURNED)
+
+
+def _status_rows(totals, statuses=tuple(Status)) -> list:
+    """(status, figures) in workflow order, for the totals table (statuses without items show zeros)."""
+    by_status = totals.rollup("status")
+    return [(status, by_status.get((status.value,), None)) for status in statuses]
+
+
+def _page(request: HttpRequest, rows, *, key: str = "date", key_type: type = date, descending: bool = True):
+    after, before = request.GET.get("after"), request.GET.get("before")
+    return keyset_page(
+        rows, key=key, key_type=key_type, descending=descending, after=after, before=before, size=PAGE_SIZE
+    )
+
+
+@login_required
+def contribution_list(request: HttpRequest) -> HttpResponse:
+    require_contributions_access(request.user)
+    form = ContributionFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    rows = contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
+    partner = filters["partner"]
+    context = {
+        "form": form,
+        "partner": partner,
+        "page": _page(request, with_evidence_count(rows)),
+        "status_rows": _status_rows(contribution_totals(queryset=rows, by=("status",))),
+        "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
+    }
+    return render(request, "contributions/contribution_list.html", context)
+
+
+@login_required
+def contribution_create(request: HttpRequest) -> HttpResponse:
+    partner = partner_to_log_for(request.user, request.GET.get("partner"))
+    form = ContributionForm(request.POST or None, user=request.user, partner=partner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution = services.contribution_create(
+                partner=form.cleaned_data["partner"], acting_user=request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The contribution has been saved as a draft."))
+            return redirect(contribution)
+    context = {"form": form, "partner": partner, "rate": _rate_in_force(partner)}
+    return render(request, "contributions/contribution_form.html", context)
+
+
+def _rate_in_force(partner: Partner) -> HourlyRate | None:
+    return HourlyRate.objects.in_force(partner=partner, on=timezone.localdate())
+
+
+@login_required
+def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = contribution_for_user(request.user, pk)
+    threshold = ContributionPolicy.current().evidence_threshold
+    evidence = list(contribution.evidence.all())
+    duplicates = []
+    if contribution.is_editable:
+        visible = contributions_visible_to(request.user).values("pk")
+        duplicates = list(services.likely_duplicates(contribution).filter(pk__in=visible).select_related("period"))
+    context = {
+        "contribution": contribution,
+        "evidence": evidence,
+        "duplicates": duplicates,
+        "threshold": threshold,
+        "needs_evidence": contribution.value > threshold and not evidence,
+        "can_change": can_change(request.user, contribution),
+        "can_review": can_review(request.user),
+        "acts_for_partner": acts_for(request.user, contribution.partner),
+        "evidence_form": EvidenceForm(),
+        "return_form": CommentForm(),
+        "history": contribution_history(contribution),
+    }
+    return render(request, "contributions/contribution_detail.html", context)
+
+
+@login_required
+def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = contribution_for_user(request.user, pk)
+    require_can_change(request.user, contribution)
+    initial = {name: getattr(contribution, name) for name in services.EDITABLE_FIELDS}
+    initial["version"] = contribution.version
+    form = ContributionForm(request.POST or None, user=request.user, editing=True, initial=initial)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution = services.contribution_update(
+                contribution=contribution,
+                acting_user=request.user,
+                expected_version=form.cleaned_data["version"] or 0,
+                **form.service_kwargs(),
+            )
+        except services.StaleEdit:
+            # Keep what the user typed; show what is saved now; saving again deliberately replaces it.
+            current = contribution_for_user(request.user, pk)
+            form = ContributionForm(_with_version(request.POST, current.version), user=request.user, editing=True)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your changes have been saved."))
+            return redirect(contribution)
+    context = {"form": form, "contribution": contribution, "current": current, "partner": contribution.partner}
+    return render(request, "contributions/contribution_form.html", context)
+
+
+def _with_version(data, version: int):
+    data = data.copy()
+    data["version"] = str(version)
+    return data
+
+
+@login_required
+def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = contribution_for_user(request.user, pk)
+    require_can_change(request.user, contribution)
+    if request.method == "POST":
+        try:
+            services.contribution_delete(contribution=contribution, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(contribution)
+        messages.success(request, _("The contribution has been deleted."))
+        return redirect(f"{reverse('contributions:list')}?partner={contribution.partner.slug}")
+    return render(request, "contributions/contribution_delete.html", {"contribution": contribution})
+
+
+class EvidenceSizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it passes 10 MB, so an oversized file is never even kept in full."""
+
+    too_big = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > services.MAX_EVIDENCE_BYTES:
+            self.too_big = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # only so the upload handler can be set before the body is read; csrf_protect below
+@login_required
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    limit = EvidenceSizeLimit(request)
+    try:
+        request.upload_handlers.insert(0, limit)
+    except AttributeError:  # the body was already read; the service still checks the size
+        pass
+    return _evidence_add(request, pk, limit)
+
+
+@csrf_protect
+def _evidence_add(request: HttpRequest, pk: int, limit: EvidenceSizeLimit) -> HttpResponse:
+    contribution = contribution_for_user(request.user, pk)
+    require_can_change(request.user, contribution)
+    form = EvidenceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and limit.too_big:
+        form.errors.clear()
+        form.add_error("file", _("The file is larger than 10 MB."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(contribution=contribution, acting_user=request.user, upload=form.cleaned_data["file"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The file has been attached."))
+            return redirect(contribution)
+    return render(request, "contributions/evidence_form.html", {"form": form, "contribution": contribution})
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = evidence_for_user(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = evidence_for_user(request.user, pk)
+    contribution = evidence.contribution
+    require_can_change(request.user, contribution)
+    if request.method == "POST":
+        try:
+            services.evidence_delete(evidence=evidence, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file has been removed."))
+        return redirect(contribution)
+    return render(request, "contributions/evidence_delete.html", {"evidence": evidence, "contribution": contribution})
+
+
+# --- Reporting periods -------------------------------------------------------------------------------
+
+
+@login_required
+def period_list(request: HttpRequest) -> HttpResponse:
+    require_contributions_access(request.user)
+    form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
+    partner = form.filters()["partner"]
+    rows = contributions_filtered(queryset=contributions_visible_to(request.user), partner=partner)
+    totals = contribution_totals(queryset=rows, by=("period", "status"))
+    periods = [
+        (period, {status: totals.get(period.pk, status.value) for status in Status})
+        for period in ReportingPeriod.objects.select_related("agreement")
+    ]
+    context = {"form": form, "partner": partner, "periods": periods, "statuses": list(Status)}
+    return render(request, "contributions/period_list.html", context)
+
+
+@login_required
+def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_user(request.user, pk)
+    form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
+    partner = form.filters()["partner"]
+    rows = contributions_filtered(queryset=contributions_visible_to(request.user), partner=partner, period=period)
+    totals = contribution_totals(queryset=rows, by=("partner", "status"))
+    status_rows = _status_rows(totals)
+    to_submit = sum(figures.count for status, figures in status_rows if figures and status in _EDITABLE)
+    context = {
+        "period": period,
+        "form": form,
+        "partner": partner,
+        "page": _page(request, with_evidence_count(rows)),
+        "status_rows": status_rows,
+        "partner_rows": _partner_rows(totals, form) if partner is None else None,
+        "to_submit": to_submit if partner is not None and acts_for(request.user, partner) else 0,
+        "can_close": can_review(request.user) and not period.is_closed,
+    }
+    return render(request, "contributions/period_detail.html", context)
+
+
+_EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+def _partner_rows(totals, form) -> list:
+    per_partner = totals.rollup("partner")
+    return [(p, per_partner[(p.pk,)]) for p in form.fields["partner"].queryset if (p.pk,) in per_partner]
+
+
+@login_required
+def period_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    period = period_for_user(request.user, pk)
+    partner = partner_to_log_for(request.user, request.GET.get("partner") or request.POST.get("partner"))
+    period_url = f"{period.get_absolute_url()}?partner={partner.slug}"
+    if request.method == "POST":
+        try:
+            submitted = services.period_submit(partner=partner, period=period, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            count = len(submitted)
+            text = ngettext(
+                "%(count)d contribution has been submitted for review.",
+                "%(count)d contributions have been submitted for review.",
+                count,
+            )
+            messages.success(request, text % {"count": count})
+            return redirect(period_url)
+    threshold = ContributionPolicy.current().evidence_threshold
+    items = list(with_evidence_count(services.submittable_in_period(partner=partner, period=period)))
+    missing = [item for item in items if item.value > threshold and not item.evidence_count]
+    context = {"period": period, "partner": partner, "items": items, "missing": missing, "threshold": threshold}
+    context["period_url"] = period_url
+    return render(request, "contributions/period_submit.html", context)
+
+
+@login_required
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    require_reviewer(request.user)
+    period = period_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.period_close(period=period, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Reporting period %(period)s has been closed.") % {"period": period.name})
+            return redirect(period)
+    waiting = period.contributions.filter(status=Status.SUBMITTED).count()
+    return render(request, "contributions/period_close.html", {"period": period, "waiting": waiting})
+
+
+# --- Review ------------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    require_reviewer(request.user)
+    form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
+    filters = form.filters()
+    everything = contributions_filtered(queryset=Contribution.objects.all(), **filters)
+    context = {
+        "form": form,
+        "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
+        "status_rows": _status_rows(contribution_totals(queryset=everything, by=("status",)), QUEUE_STATUSES),
+    }
+    return render(request, "contributions/queue.html", context)
+
+
+def _reviewable(request: HttpRequest, pk: int) -> Contribution:
+    """The contribution, for the director and office only: 404 if not visible, 403 for other readers."""
+    contribution = contribution_for_user(request.user, pk)
+    if not can_review(request.user):
+        raise PermissionDenied
+    return contribution
+
+
+@login_required
+def contribution_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _reviewable(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.contribution_approve(contribution=contribution, acting_user=request.user)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect(contribution)
+    messages.success(request, _("Approved: %(item)s.") % {"item": contribution})
+    return redirect("contributions:queue")
+
+
+@login_required
+def contribution_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _comment_action(request, pk, action="return")
+
+
+@login_required
+def contribution_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _comment_action(request, pk, action="reopen")
+
+
+def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpResponse:
+    """Return (with a comment) or reopen (with a reason): the same page shape, a different service."""
+    contribution = _reviewable(request, pk)
+    label = _("Comment for the partner") if action == "return" else _("Reason for reopening")
+    form = CommentForm(request.POST or None, label=label)
+    if request.method == "POST" and form.is_valid():
+        comment = form.cleaned_data["comment"]
+        try:
+            if action == "return":
+                services.contribution_return(contribution=contribution, acting_user=request.user, comment=comment)
+            else:
+                services.contribution_reopen(contribution=contribution, acting_user=request.user, reason=comment)
+        except TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(contribution)
+        except ValidationError as error:
+            form.add_error("comment", error.messages)
+        else:
+            done = _("Returned to the partner.") if action == "return" else _("Reopened; the partner can correct it.")
+            messages.success(request, done)
+            return redirect("contributions:queue" if action == "return" else contribution.get_absolute_url())
+    context = {"form": form, "contribution": contribution, "action": action}
+    return render(request, "contributions/review_comment.html", context)

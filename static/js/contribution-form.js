@@ -1,0 +1,31 @@
+// Contribution form: show only the fields that belong to the chosen kind (hours for staff hours, an
+// amount for the other kinds, funder and budget code for money). Without JavaScript every field shows.
+(function () {
+  "use strict";
+  var FIELDS = {
+    staff_hours: ["hours"],
+    money: ["amount", "funder", "budget_code"],
+  };
+  var OPTIONAL = ["hours", "amount", "funder", "budget_code"];
+
+  function update(select) {
+    var shown = FIELDS[select.value] || ["amount"];
+    OPTIONAL.forEach(function (name) {
+      var wrapper = document.querySelector('[data-kind-field="' + name + '"]');
+      if (wrapper) {
+        wrapper.hidden = shown.indexOf(name) === -1;
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var select = document.querySelector('select[name="kind"]');
+    if (!select) {
+      return;
+    }
+    update(select);
+    select.addEventListener("change", function () {
+      update(select);
+    });
+  });
+})();
