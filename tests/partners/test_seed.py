@@ -21,12 +21,17 @@ SEVEN = {
 
 
 def _snapshot() -> tuple:
+    from contributions.models import Contribution, ContributionPolicy, HourlyRate
+
     return (
         sorted(Partner.objects.values_list("name", "helix")),
         sorted(ActionLine.objects.values_list("code", "name_nl", "ordering")),
         sorted(Agreement.objects.values_list("title", "starts_on", "ends_on")),
         AgreementParty.objects.count(),
         get_user_model().objects.count(),
+        sorted(HourlyRate.objects.values_list("partner", "rate", "valid_from")),
+        list(ContributionPolicy.objects.values_list("evidence_threshold")),
+        sorted(Contribution.objects.values_list("partner__slug", "date", "kind", "value", "status", "description")),
     )
 
 

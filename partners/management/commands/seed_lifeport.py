@@ -18,6 +18,10 @@ class Command(BaseCommand):
         if not demo:
             return
         logins = seed_demo_users()
+        from contributions.services import seed_demo_contributions
+
+        added = seed_demo_contributions()
+        self.stdout.write(f"Demo contributions for 2026 up to today: {added} added.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
