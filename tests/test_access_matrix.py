@@ -11,6 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from partners.models import Role
 from tests.factories import UserFactory
+from tests.reports.conftest import report_objects
 
 ROLES = [
     "anonymous",
@@ -52,8 +53,41 @@ REVIEWERS_ONLY = {**_all(FORBIDDEN), **_CONTRIB, "director": OK, "office": OK}
 REVIEW_ACTION = {**REVIEWERS_ONLY, "other_representative": NOT_FOUND}
 STAFF_405 = {"director": 405, "office": 405}
 
+# Reports (reports/permissions.py): director and office make and issue them, steering members read drafts,
+# everyone else signed in sees issued reports only (observers: nothing else). Actions are POSTs (GET: 405).
+SIGNED_IN = {**_all(OK), "anonymous": LOGIN}
+REPORT_STAFF = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}
+DRAFT_REPORT = {**_all(NOT_FOUND), "anonymous": LOGIN, "director": OK, "office": OK, "steering": OK}
+DRAFT_REPORT_ACTION = {**DRAFT_REPORT, "director": 405, "office": 405, "steering": FORBIDDEN}
+NXP_STATEMENT = {**DRAFT_REPORT, "representative": OK}
+
+
+def report_url(o: dict, name: str, suffix: str = "") -> str:
+    return f"/rapportages/{o[name].pk}/{suffix}"
+
+
 # name -> (url builder from the fixtures, expected status per role)
 MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
+    "reports:list": (lambda o: "/rapportages/", SIGNED_IN),
+    "reports:dashboard": (lambda o: "/rapportages/dashboard/", PROGRAMME_PAGE),
+    "reports:dashboard_chart": (lambda o: "/rapportages/dashboard/grafiek/lines.svg", PROGRAMME_PAGE),
+    "reports:create": (lambda o: "/rapportages/nieuw/", REPORT_STAFF),
+    "reports:detail": (lambda o: report_url(o, "draft_report"), DRAFT_REPORT),
+    "reports:detail (issued)": (lambda o: report_url(o, "issued_report"), SIGNED_IN),
+    "reports:status": (lambda o: report_url(o, "draft_report", "status/"), DRAFT_REPORT),
+    "reports:chart": (lambda o: report_url(o, "draft_report", "grafiek/partners.svg"), DRAFT_REPORT),
+    "reports:chart (issued)": (lambda o: report_url(o, "issued_report", "grafiek/lines.svg"), SIGNED_IN),
+    "reports:generate": (lambda o: report_url(o, "draft_report", "pdf-maken/"), DRAFT_REPORT_ACTION),
+    "reports:issue": (lambda o: report_url(o, "draft_report", "uitgeven/"), DRAFT_REPORT_ACTION),
+    "reports:new_version": (lambda o: report_url(o, "draft_report", "nieuwe-versie/"), DRAFT_REPORT_ACTION),
+    "reports:export": (lambda o: report_url(o, "draft_report", "xlsx/"), DRAFT_REPORT_ACTION),
+    "reports:pdf": (lambda o: report_url(o, "issued_report", "pdf/"), SIGNED_IN),
+    "reports:pdf (draft)": (lambda o: report_url(o, "draft_report", "pdf/"), {**_all(NOT_FOUND), "anonymous": LOGIN}),
+    "reports:export_status": (lambda o: report_url(o, "export", "status/").replace("/rapportages/", "/rapportages/xlsx/"), SIGNED_IN),
+    "reports:export_download": (lambda o: report_url(o, "export").replace("/rapportages/", "/rapportages/xlsx/"), SIGNED_IN),
+    "reports:statements": (lambda o: "/rapportages/jaaropgaven/", PROGRAMME_PAGE),
+    "reports:statement": (lambda o: o["statement"].get_absolute_url(), NXP_STATEMENT),
+    "reports:statement_pdf": (lambda o: o["statement"].get_absolute_url() + "pdf/", NXP_STATEMENT),
     "home": (lambda o: "/", {**_all(OK), "anonymous": LOGIN}),
     "healthz": (lambda o: "/healthz", _all(OK)),
     "ping": (lambda o: "/ping", {**_all(204), "anonymous": LOGIN}),
@@ -147,6 +181,7 @@ def objects(programme) -> dict:
     )
     evidence.file.save("uren.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
+        **report_objects(programme),
         "nxp": nxp,
         "agreement": Agreement.objects.get(),
         "talent": ActionLine.objects.get(code="talent"),

@@ -2,12 +2,16 @@
 
 from collections.abc import Callable
 from datetime import date, datetime, time
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core import mail
 
+from actionlines.models import ActionLine
+from contributions.models import Contribution, Kind, ReportingPeriod
 from reminders.tasks import run_daily
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -33,3 +37,21 @@ def run_job(django_capture_on_commit_callbacks) -> Callable[[date], int]:
                 return run_daily()
 
     return run
+
+
+def contribution(partner, *, on: date = date(2026, 2, 10), status: str = "draft", reviewed_at=None, **extra):
+    """A contribution written straight to the database (the workflow is not under test here)."""
+    return Contribution.objects.create(
+        partner=partner,
+        action_line=ActionLine.objects.get(code="talent"),
+        period=ReportingPeriod.objects.containing(on).get(),
+        kind=Kind.MONEY,
+        date=on,
+        description="Bijdrage",
+        amount=Decimal("1000.00"),
+        value=Decimal("1000.00"),
+        status=status,
+        created_by=get_user_model().objects.get_or_create(username="contribution-author")[0],
+        reviewed_at=reviewed_at,
+        **extra,
+    )
