@@ -106,6 +106,12 @@ def can_record_progress(user: AnyUser, plan: AnnualPlan, action_line: ActionLine
     return plan.is_adopted and (is_director(user) or leads(user, action_line))
 
 
+def progress_lines(user: AnyUser, plan: AnnualPlan) -> QuerySet[ActionLine]:
+    if not plan.is_adopted:
+        return ActionLine.objects.none()
+    return ActionLine.objects.all() if is_director(user) else action_lines_led_by(user)
+
+
 def check(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from contributions.models import Contribution
 from contributions.permissions import can_review, can_use_contributions
-from partners.permissions import can_see_programme
+from partners.permissions import can_see_programme, is_programme_staff
 from reports.permissions import can_see_dashboard, can_see_reports
 
 
@@ -28,7 +28,10 @@ def navigation(request: HttpRequest) -> dict:
         entries += [
             (reverse("partners:list"), _("Partners")),
             (reverse("actionlines:list"), _("Action lines")),
+            (reverse("actionlines:plans"), _("Annual plan")),
         ]
+    if is_programme_staff(user):
+        entries.append((reverse("actionlines:overview"), _("Overview")))
     entries.append((reverse("reminders:list"), _("Reminders")))
     if can_see_dashboard(user):
         entries.append((reverse("reports:dashboard"), _("Dashboard")))

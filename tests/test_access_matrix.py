@@ -10,6 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from partners.models import Role
+from tests.actionlines.matrix import compare_query
+from tests.actionlines.matrix import url as plan_url
 from tests.factories import UserFactory
 from tests.reports.conftest import report_objects
 
@@ -42,6 +44,11 @@ def _all(status: int) -> dict[str, int]:
 
 
 PROGRAMME_PAGE = {**_all(OK), "anonymous": LOGIN, "observer": FORBIDDEN}
+# The annual plan: the director (and office) runs it; the Talent lead edits Talent in a draft (and records its
+# progress once adopted); steering group members comment while it is in review.
+PLAN_DIRECTOR = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}
+PLAN_LINE = {**PLAN_DIRECTOR, "lead": OK}
+PLAN_COMMENT = {**PLAN_DIRECTOR, "steering": OK}
 # Contributions: observers are refused everywhere (403); another partner's item is not found (404).
 _CONTRIB = {"anonymous": LOGIN, "observer": FORBIDDEN}
 CONTRIBUTION_LOGGING = {**_all(FORBIDDEN), **_CONTRIB, "representative": OK, "other_representative": OK}
@@ -99,6 +106,36 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "partners:agreement": (lambda o: o["agreement"].get_absolute_url(), PROGRAMME_PAGE),
     "actionlines:list": (lambda o: "/actielijnen/", PROGRAMME_PAGE),
     "actionlines:detail": (lambda o: o["talent"].get_absolute_url(), PROGRAMME_PAGE),
+    "actionlines:target_edit": (lambda o: "/actielijnen/talent/doelen/2027/", PLAN_DIRECTOR),
+    "actionlines:overview": (lambda o: "/actielijnen/overzicht/", PLAN_DIRECTOR),
+    "actionlines:plans": (lambda o: "/actielijnen/jaarplan/", PROGRAMME_PAGE),
+    "actionlines:plan": (lambda o: plan_url(o, "plan", "draft"), PROGRAMME_PAGE),
+    "actionlines:plan_compare": (lambda o: plan_url(o, "plan_compare") + compare_query(o), PROGRAMME_PAGE),
+    "actionlines:plan_realisation": (lambda o: plan_url(o, "plan_realisation", "adopted"), PROGRAMME_PAGE),
+    "actionlines:plan_pdf": (lambda o: plan_url(o, "plan_pdf", "adopted"), PROGRAMME_PAGE),
+    "actionlines:plan_xlsx": (lambda o: plan_url(o, "plan_xlsx", "adopted"), PROGRAMME_PAGE),
+    "actionlines:plan_edit": (lambda o: plan_url(o, "plan_edit", "draft"), PLAN_DIRECTOR),
+    "actionlines:plan_review": (lambda o: plan_url(o, "plan_review", "draft"), PLAN_DIRECTOR),
+    "actionlines:plan_back_to_draft": (lambda o: plan_url(o, "plan_back_to_draft", "review"), PLAN_DIRECTOR),
+    "actionlines:plan_adopt": (lambda o: plan_url(o, "plan_adopt", "review"), PLAN_DIRECTOR),
+    "actionlines:plan_new_version": (lambda o: plan_url(o, "plan_new_version", "adopted"), PLAN_DIRECTOR),
+    "actionlines:plan_next_year": (lambda o: plan_url(o, "plan_next_year", "adopted"), PLAN_DIRECTOR),
+    "actionlines:activity_create": (lambda o: plan_url(o, "activity_create", "draft", "talent"), PLAN_LINE),
+    "actionlines:indicator_create": (lambda o: plan_url(o, "indicator_create", "draft", "talent"), PLAN_LINE),
+    "actionlines:activity_edit": (lambda o: plan_url(o, "activity_edit", "activity"), PLAN_LINE),
+    "actionlines:activity_delete": (lambda o: plan_url(o, "activity_delete", "activity"), PLAN_LINE),
+    "actionlines:pledge_create": (lambda o: plan_url(o, "pledge_create", "activity"), PLAN_LINE),
+    "actionlines:pledge_edit": (lambda o: plan_url(o, "pledge_edit", "pledge"), PLAN_LINE),
+    "actionlines:pledge_delete": (lambda o: plan_url(o, "pledge_delete", "pledge"), PLAN_LINE),
+    "actionlines:milestone_create": (lambda o: plan_url(o, "milestone_create", "activity"), PLAN_LINE),
+    "actionlines:milestone_edit": (lambda o: plan_url(o, "milestone_edit", "milestone"), PLAN_LINE),
+    "actionlines:milestone_delete": (lambda o: plan_url(o, "milestone_delete", "milestone"), PLAN_LINE),
+    "actionlines:milestone_progress": (lambda o: plan_url(o, "milestone_progress", "adopted_milestone"), PLAN_LINE),
+    "actionlines:indicator_edit": (lambda o: plan_url(o, "indicator_edit", "indicator"), PLAN_LINE),
+    "actionlines:indicator_delete": (lambda o: plan_url(o, "indicator_delete", "indicator"), PLAN_LINE),
+    "actionlines:indicator_actual": (lambda o: plan_url(o, "indicator_actual", "adopted_indicator"), PLAN_LINE),
+    "actionlines:comment_create": (lambda o: plan_url(o, "comment_create", "review_activity"), PLAN_COMMENT),
+    "actionlines:comment_resolve": (lambda o: plan_url(o, "comment_resolve", "comment"), PLAN_DIRECTOR),
     # Contributions (see contributions/permissions.py): `draft`, `submitted`, `approved` are NXP's items,
     # `evidence` is a file of the draft; `representative` acts for NXP, `other_representative` for ASMPT.
     "contributions:list": (lambda o: "/bijdragen/", PROGRAMME_PAGE),

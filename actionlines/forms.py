@@ -1,0 +1,224 @@
+"""Form shapes for the annual plan pages. The rules themselves live in actionlines.services."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from actionlines.models import (
+    FIRST_PLAN_YEAR,
+    ActionLine,
+    Activity,
+    AnnualPlan,
+    Indicator,
+    Milestone,
+    MilestoneStatus,
+    MultiYearTarget,
+    Pledge,
+)
+from contributions.models import ReportingPeriod
+from partners.models import Partner, Role
+
+
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where the form has the field, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _decimal_widget() -> forms.TextInput:
+    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+
+def _amount(label, *, places: int = 2, required: bool = False, help_text: str = "") -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        min_value=0,
+        max_digits=12,
+        decimal_places=places,
+        localize=True,
+        widget=_decimal_widget(),
+        help_text=help_text,
+    )
+
+
+class PlanStartForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_PLAN_YEAR, max_value=2100)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = max(timezone.localdate().year, FIRST_PLAN_YEAR)
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = AnnualPlan
+        fields = ["narrative"]
+        widgets = {"narrative": forms.Textarea(attrs={"rows": 8})}
+
+
+class ActivityForm(forms.ModelForm):
+    budget = _amount(_("Budget (€)"), required=True)
+
+    class Meta:
+        model = Activity
+        fields = ["action_line", "title", "description", "lead_partner", "starts_on", "ends_on", "budget", "funder"]
+        widgets = {
+            "starts_on": _date_widget(),
+            "ends_on": _date_widget(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, lines: QuerySet[ActionLine], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["action_line"].queryset = lines
+        self.fields["action_line"].empty_label = None
+        self.fields["lead_partner"].queryset = Partner.objects.order_by("name")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The end date cannot be before the start date."))
+        return data
+
+    def _post_clean(self) -> None:
+        # Model validation (constraints, the plan) is the service's job; the instance has no plan yet.
+        pass
+
+
+class PledgeForm(forms.ModelForm):
+    hours = _amount(_("In-kind hours"), places=1)
+    in_kind_value = _amount(_("In-kind value (€)"))
+    money = _amount(_("Money (€)"))
+
+    class Meta:
+        model = Pledge
+        fields = ["partner", "hours", "in_kind_value", "money"]
+
+    def __init__(self, *args, editing: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = Partner.objects.order_by("name")
+        if editing:
+            self.fields["partner"].disabled = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(name) for name in ("hours", "in_kind_value", "money")) and not self.errors:
+            raise ValidationError(_("Enter hours, a value or an amount of money."))
+        return data
+
+    def amounts(self) -> dict:
+        return {name: self.cleaned_data.get(name) or 0 for name in ("hours", "in_kind_value", "money")}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+def milestone_owners() -> QuerySet:
+    roles = [Role.DIRECTOR, Role.OFFICE, Role.LEAD, Role.STEERING]
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.value for r in roles])
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class MilestoneForm(forms.ModelForm):
+    owner = OwnerChoiceField(label=_("Owner"), queryset=milestone_owners(), required=False)
+
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "owner", "status", "done_on"]
+        widgets = {"due_on": _date_widget(), "done_on": _date_widget()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = milestone_owners()
+        self.fields["status"].choices = [c for c in MilestoneStatus.choices if c[0] != MilestoneStatus.LATE]
+        self.fields["done_on"].help_text = _("Only when done; today if left empty.")
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class MilestoneProgressForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[c for c in MilestoneStatus.choices if c[0] != MilestoneStatus.LATE]
+    )
+    done_on = forms.DateField(
+        label=_("Done on"), required=False, widget=_date_widget(), help_text=_("Only when done; today if left empty.")
+    )
+
+
+class IndicatorForm(forms.ModelForm):
+    baseline = _amount(_("Baseline"), required=True)
+    target = _amount(_("Target"), required=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "baseline", "target"]
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class IndicatorActualForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.none())
+    value = forms.DecimalField(
+        label=_("Actual value"), max_digits=12, decimal_places=2, localize=True, widget=_decimal_widget()
+    )
+
+    def __init__(self, *args, year: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(
+            starts_on__year=year, starts_on__lte=timezone.localdate()
+        ).order_by("starts_on")
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ResolveForm(forms.Form):
+    resolution = forms.CharField(
+        label=_("How was it resolved?"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class TargetForm(forms.ModelForm):
+    hours = _amount(_("Target in-kind hours"), places=1)
+    in_kind_value = _amount(_("Target in-kind value (€)"))
+    money = _amount(_("Target funding (€)"))
+
+    class Meta:
+        model = MultiYearTarget
+        fields = ["goal", "hours", "in_kind_value", "money"]
+        widgets = {"goal": forms.Textarea(attrs={"rows": 4})}
+
+    def _post_clean(self) -> None:
+        pass
+
+
+class CompareForm(forms.Form):
+    left = forms.ModelChoiceField(label=_("Version on the left"), queryset=AnnualPlan.objects.all())
+    right = forms.ModelChoiceField(label=_("Version on the right"), queryset=AnnualPlan.objects.all())
