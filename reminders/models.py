@@ -85,8 +85,8 @@ class LeadTimes(models.Model):
 
     @classmethod
     def current(cls) -> "LeadTimes":
-        lead_times, _created = cls.objects.get_or_create(pk=1)
-        return lead_times
+        """The saved lead times, or the defaults (unsaved: reading never writes, so two runs never wait)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
 
     @staticmethod
     def days(value: str) -> frozenset[int]:

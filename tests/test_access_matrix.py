@@ -73,6 +73,10 @@ def report_url(o: dict, name: str, suffix: str = "") -> str:
     return f"/rapportages/{o[name].pk}/{suffix}"
 
 
+def export_url(o: dict, suffix: str = "") -> str:
+    return f"/rapportages/xlsx/{o['export'].pk}/{suffix}"
+
+
 # name -> (url builder from the fixtures, expected status per role)
 MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reports:list": (lambda o: "/rapportages/", SIGNED_IN),
@@ -90,8 +94,8 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reports:export": (lambda o: report_url(o, "draft_report", "xlsx/"), DRAFT_REPORT_ACTION),
     "reports:pdf": (lambda o: report_url(o, "issued_report", "pdf/"), SIGNED_IN),
     "reports:pdf (draft)": (lambda o: report_url(o, "draft_report", "pdf/"), {**_all(NOT_FOUND), "anonymous": LOGIN}),
-    "reports:export_status": (lambda o: report_url(o, "export", "status/").replace("/rapportages/", "/rapportages/xlsx/"), SIGNED_IN),
-    "reports:export_download": (lambda o: report_url(o, "export").replace("/rapportages/", "/rapportages/xlsx/"), SIGNED_IN),
+    "reports:export_status": (lambda o: export_url(o, "status/"), SIGNED_IN),
+    "reports:export_download": (lambda o: export_url(o), SIGNED_IN),
     "reports:statements": (lambda o: "/rapportages/jaaropgaven/", PROGRAMME_PAGE),
     "reports:statement": (lambda o: o["statement"].get_absolute_url(), NXP_STATEMENT),
     "reports:statement_pdf": (lambda o: o["statement"].get_absolute_url() + "pdf/", NXP_STATEMENT),

@@ -1,5 +1,6 @@
 """Helpers for running the daily reminder job the way beat does: at 08:00 Europe/Amsterdam on a given day."""
 
+import time as time_module
 from collections.abc import Callable
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -12,6 +13,7 @@ from django.core import mail
 
 from actionlines.models import ActionLine
 from contributions.models import Contribution, Kind, ReportingPeriod
+from lifeport.celery import app
 from reminders.tasks import run_daily
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -27,6 +29,16 @@ def sent(outbox=None) -> set[tuple[str, str]]:
     return {(message.to[0], message.subject) for message in (outbox if outbox is not None else mail.outbox)}
 
 
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Tasks run in-process here even when a broker is configured (CI); the `celery_worker` fixture, set up
+    after this one, switches to the real worker for the tests that ask for it."""
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def run_job(django_capture_on_commit_callbacks) -> Callable[[date], int]:
     """Run the daily task at 08:00 on `day` with the clock there, executing the queued deliveries."""
@@ -37,6 +49,15 @@ def run_job(django_capture_on_commit_callbacks) -> Callable[[date], int]:
                 return run_daily()
 
     return run
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
+    """Poll `condition` until it holds (work done by a real worker thread), failing after `timeout` seconds."""
+    deadline = time_module.monotonic() + timeout
+    while not condition():
+        if time_module.monotonic() > deadline:
+            pytest.fail(f"still not done after {timeout} s")
+        time_module.sleep(0.2)
 
 
 def contribution(partner, *, on: date = date(2026, 2, 10), status: str = "draft", reviewed_at=None, **extra):
