@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from audit.permissions import can_read_audit_trail
 from contributions.models import Contribution
 from contributions.permissions import can_review, can_use_contributions
 from partners.permissions import can_see_programme, is_programme_staff
@@ -32,6 +33,8 @@ def navigation(request: HttpRequest) -> dict:
         ]
     if is_programme_staff(user):
         entries.append((reverse("actionlines:overview"), _("Overview")))
+    if can_read_audit_trail(user):
+        entries.append((reverse("audit:log"), _("Audit trail")))
     entries.append((reverse("reminders:list"), _("Reminders")))
     if can_see_dashboard(user):
         entries.append((reverse("reports:dashboard"), _("Dashboard")))

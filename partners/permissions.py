@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import QuerySet
-from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, get_user_perms, remove_perm
 
 from actionlines.models import ActionLine
 from partners.models import Partner, Role
@@ -46,31 +46,89 @@ def is_programme_staff(user: AnyUser) -> bool:
     return has_role(user, Role.DIRECTOR, Role.OFFICE)
 
 
-def assign_role(*, user: AbstractBaseUser, role: Role) -> None:
+# Every grant and revoke below is recorded in the audit trail (who changed whose rights, from where);
+# `acting_user` is None when the system does it (seed, migration).
+
+
+def assign_role(*, user: AbstractBaseUser, role: Role, acting_user=None, request=None) -> None:
     group, _ = Group.objects.get_or_create(name=role.value)
-    user.groups.add(group)
+    if not user.groups.filter(pk=group.pk).exists():
+        user.groups.add(group)
+        _audit(acting_user, "role_granted", user, request, {"role": role.value})
     if hasattr(user, "_lifeport_roles"):
         del user._lifeport_roles
 
 
-def grant_partner_representative(*, user: AbstractBaseUser, partner: Partner) -> None:
+def remove_role(*, user: AbstractBaseUser, role: Role, acting_user=None, request=None) -> None:
+    group = Group.objects.filter(name=role.value).first()
+    if group is not None and user.groups.filter(pk=group.pk).exists():
+        user.groups.remove(group)
+        _audit(acting_user, "role_revoked", user, request, {"role": role.value})
+    if hasattr(user, "_lifeport_roles"):
+        del user._lifeport_roles
+
+
+def grant_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None, request=None) -> None:
     """Let `user` act for `partner`: log and submit its contributions, see its evidence."""
-    assign_role(user=user, role=Role.REPRESENTATIVE)
-    assign_perm(ACT_FOR_PARTNER, user, partner)
+    assign_role(user=user, role=Role.REPRESENTATIVE, acting_user=acting_user, request=request)
+    if ACT_FOR_PARTNER.split(".")[1] not in user_permissions_on(user, partner):
+        assign_perm(ACT_FOR_PARTNER, user, partner)
+        _audit(
+            acting_user,
+            "permission_granted",
+            partner,
+            request,
+            {"user": user.get_username(), "permission": ACT_FOR_PARTNER},
+        )
 
 
-def revoke_partner_representative(*, user: AbstractBaseUser, partner: Partner) -> None:
-    remove_perm(ACT_FOR_PARTNER, user, partner)
+def revoke_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None, request=None) -> None:
+    if ACT_FOR_PARTNER.split(".")[1] in user_permissions_on(user, partner):
+        remove_perm(ACT_FOR_PARTNER, user, partner)
+        _audit(
+            acting_user,
+            "permission_revoked",
+            partner,
+            request,
+            {"user": user.get_username(), "permission": ACT_FOR_PARTNER},
+        )
 
 
-def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine) -> None:
+def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, acting_user=None, request=None) -> None:
     """Make `user` a lead (trekker) of `action_line`."""
-    assign_role(user=user, role=Role.LEAD)
-    assign_perm(LEAD_ACTION_LINE, user, action_line)
+    assign_role(user=user, role=Role.LEAD, acting_user=acting_user, request=request)
+    if LEAD_ACTION_LINE.split(".")[1] not in user_permissions_on(user, action_line):
+        assign_perm(LEAD_ACTION_LINE, user, action_line)
+        _audit(
+            acting_user,
+            "permission_granted",
+            action_line,
+            request,
+            {"user": user.get_username(), "permission": LEAD_ACTION_LINE},
+        )
 
 
-def revoke_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine) -> None:
-    remove_perm(LEAD_ACTION_LINE, user, action_line)
+def revoke_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, acting_user=None, request=None) -> None:
+    if LEAD_ACTION_LINE.split(".")[1] in user_permissions_on(user, action_line):
+        remove_perm(LEAD_ACTION_LINE, user, action_line)
+        _audit(
+            acting_user,
+            "permission_revoked",
+            action_line,
+            request,
+            {"user": user.get_username(), "permission": LEAD_ACTION_LINE},
+        )
+
+
+def user_permissions_on(user: AbstractBaseUser, obj) -> set[str]:
+    """The codenames of the object permissions `user` holds directly on `obj` (fresh from the database)."""
+    return set(get_user_perms(user, obj).values_list("codename", flat=True)) if user.pk else set()
+
+
+def _audit(acting_user, action: str, target, request, details: dict) -> None:
+    from audit.services import audit_record
+
+    audit_record(actor=acting_user, action=action, target=target, request=request, details=details)
 
 
 def partners_for(user: AnyUser) -> QuerySet[Partner]:

@@ -153,6 +153,8 @@ def _demo_user(username: str, first: str, last: str, *, staff: bool = False):
 @transaction.atomic
 def seed_demo_users() -> list[DemoLogin]:
     """One demo user per role and a representative per partner. Only for DEBUG (the caller checks)."""
+    from accounts.services import two_factor_demo_device
+
     logins: list[DemoLogin] = []
     director = _demo_user("directeur", "Dana", "de Directeur", staff=True)
     assign_role(user=director, role=Role.DIRECTOR)
@@ -161,6 +163,9 @@ def seed_demo_users() -> list[DemoLogin]:
     office = _demo_user("bureau", "Bo", "van het Bureau", staff=True)
     assign_role(user=office, role=Role.OFFICE)
     logins.append(DemoLogin("bureau", str(Role.OFFICE.label), ""))
+    # The director and the office sign in with a second factor: a known demo key (printed by the seed).
+    two_factor_demo_device(user=director)
+    two_factor_demo_device(user=office)
 
     steering = _demo_user("regiegroep", "Sam", "Regiegroeplid")
     assign_role(user=steering, role=Role.STEERING)

@@ -7,11 +7,16 @@ deselected and counted at the end of the run.
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from base64 import b32decode
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 
 from partners.models import Partner, Role
 from partners.services import seed_programme
@@ -46,6 +51,46 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# --- Signing in: force_login passes the second factor too -------------------------------------
+
+
+class LifeportClient(Client):
+    """Django's test client whose `force_login` also passes the second factor (django-otp).
+
+    The director, the office and staff must verify a code before any page opens
+    (accounts.middleware); `client.force_login(director)` stands for a completed sign-in, so it marks
+    the session verified with a confirmed authenticator device. Pass `second_factor=False` to test the
+    requirement itself. (`client.login()` does not work with django-axes: it needs the request.)
+    """
+
+    def force_login(self, user, backend=None, *, second_factor: bool = True) -> None:
+        super().force_login(user, backend)
+        if second_factor:
+            verify_second_factor(self, user)
+
+
+def verify_second_factor(client: Client, user) -> None:
+    """Mark `client`'s session as having passed the second factor (only for users who need one)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.services import requires_two_factor
+
+    if not requires_two_factor(user):
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def client() -> LifeportClient:
+    return LifeportClient()
 
 
 @pytest.fixture
@@ -178,9 +223,47 @@ def assert_no_axe_violations(page) -> None:
 
 
 def log_in(page, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real login form."""
+    """Sign in through the real login form; for the director, office and staff also the second step.
+
+    When the app asks for a code, the code is computed like an authenticator app would, from the
+    user's device key in the database (the demo users `directeur` and `bureau` have one from
+    `seed_demo_users`); a user without a device goes through the set-up page, reading its key.
+    """
     page.goto("/accounts/login/")
     page.get_by_label("Gebruikersnaam").fill(username)
     page.get_by_label("Wachtwoord").fill(password)
     page.get_by_role("button", name="Inloggen").click()
     page.wait_for_load_state()
+    path = urlparse(page.url).path
+    if path == reverse("accounts:setup"):
+        secret = page.get_by_test_id("totp-secret").inner_text()
+        page.locator('input[name="code"]').fill(totp_code(b32decode(secret.replace(" ", "").upper())))
+        page.locator('input[name="code"]').press("Enter")
+        page.wait_for_load_state()
+        page.get_by_test_id("continue").click()
+        page.wait_for_load_state()
+    elif path == reverse("accounts:verify"):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+        page.locator('input[name="code"]').fill(totp_code(device.bin_key, used_step=device.last_t))
+        page.locator('input[name="code"]').press("Enter")
+        page.wait_for_load_state()
+
+
+def totp_code(key: bytes, *, used_step: int = -1) -> str:
+    """The current 6-digit TOTP code for `key`, as an authenticator app shows it (RFC 6238, 30 s).
+
+    django-otp accepts each time step once: when `used_step` (the device's last_t) is the current
+    step, the next step's code is used (the server accepts one step of drift), waiting if needed.
+    """
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key, step=30, digits=6)
+    totp.time = time.time()
+    while totp.t() < used_step:
+        time.sleep(1)
+        totp.time = time.time()
+    if totp.t() == used_step:
+        totp.drift = 1
+    return f"{totp.token():06d}"

@@ -13,6 +13,7 @@ from partners.models import Role
 from tests.actionlines.matrix import compare_query
 from tests.actionlines.matrix import url as plan_url
 from tests.factories import UserFactory
+from tests.reminders.matrix import calendar_url, reminder_url
 from tests.reports.conftest import report_objects
 
 ROLES = [
@@ -140,6 +141,17 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "actionlines:indicator_actual": (lambda o: plan_url(o, "indicator_actual", "adopted_indicator"), PLAN_LINE),
     "actionlines:comment_create": (lambda o: plan_url(o, "comment_create", "review_activity"), PLAN_COMMENT),
     "actionlines:comment_resolve": (lambda o: plan_url(o, "comment_resolve", "comment"), PLAN_DIRECTOR),
+    # Sign-in (accounts): a signed-in, verified user is sent on from the two-factor steps.
+    "accounts:verify": (lambda o: "/accounts/tweestapsverificatie/", _all(LOGIN)),
+    "accounts:setup": (lambda o: "/accounts/tweestapsverificatie/instellen/", _all(LOGIN)),
+    "accounts:recovery_codes": (
+        lambda o: "/accounts/tweestapsverificatie/herstelcodes/",
+        {**_all(OK), "anonymous": LOGIN},
+    ),
+    "accounts:recovery_codes_new": (lambda o: "/accounts/tweestapsverificatie/herstelcodes/nieuw/", _all(405)),
+    "accounts:security": (lambda o: "/accounts/beveiliging/", {**_all(OK), "anonymous": LOGIN}),
+    "audit:log": (lambda o: "/audit/", {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK}),
+    "admin_login": (lambda o: "/admin/login/", _all(LOGIN)),
     # Contributions (see contributions/permissions.py): `draft`, `submitted`, `approved` are NXP's items,
     # `evidence` is a file of the draft; `representative` acts for NXP, `other_representative` for ASMPT.
     "contributions:list": (lambda o: "/bijdragen/", PROGRAMME_PAGE),
@@ -163,6 +175,16 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "contributions:approve": (lambda o: f"/bijdragen/{o['submitted'].pk}/goedkeuren/", {**REVIEW_ACTION, **STAFF_405}),
     "contributions:return": (lambda o: f"/bijdragen/{o['submitted'].pk}/terugsturen/", REVIEW_ACTION),
     "contributions:reopen": (lambda o: f"/bijdragen/{o['approved'].pk}/heropenen/", REVIEW_ACTION),
+    # Reminders: everyone signed in has their own list and settings; a reminder is its recipient's only;
+    # the calendar feed opens with its secret token alone; the lead times are the programme staff's.
+    "reminders:list": (lambda o: "/herinneringen/", {**_all(OK), "anonymous": LOGIN}),
+    "reminders:open": (reminder_url, {**_all(NOT_FOUND), "anonymous": LOGIN, "representative": 302}),
+    "reminders:mark_read": (lambda o: reminder_url(o, "reminders:mark_read"), {**_all(405), "anonymous": LOGIN}),
+    "reminders:mark_all_read": (lambda o: "/herinneringen/alles-gelezen/", {**_all(405), "anonymous": LOGIN}),
+    "reminders:preferences": (lambda o: "/herinneringen/instellingen/", {**_all(OK), "anonymous": LOGIN}),
+    "reminders:calendar_renew": (lambda o: "/herinneringen/instellingen/agenda-vernieuwen/", {**_all(405), "anonymous": LOGIN}),
+    "reminders:calendar": (calendar_url, _all(OK)),
+    "reminders:lead_times": (lambda o: "/herinneringen/termijnen/", {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}),
 }
 
 

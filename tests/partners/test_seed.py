@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from actionlines.models import ActionLine
 from partners.models import Agreement, AgreementParty, Partner, Role
@@ -94,7 +95,9 @@ def test_demo_logins_work_and_carry_their_roles(settings, capsys):
         "waarnemer",
     ]:
         assert username in printed
-        assert authenticate(username=username, password=DEMO_PASSWORD) is not None, username
+        # django-axes needs the request to authenticate (it throttles by username and address).
+        request = RequestFactory().post("/accounts/login/")
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None, username
 
     user = get_user_model().objects.get
     assert roles_of(user(username="directeur")) == {Role.DIRECTOR}

@@ -27,3 +27,8 @@ class Command(BaseCommand):
         for login in logins:
             detail = f" – {login.detail}" if login.detail else ""
             self.stdout.write(f"  {login.username:<16} {login.role}{detail}")
+        from accounts.services import demo_totp_secret
+
+        self.stdout.write("")
+        self.stdout.write("directeur and bureau also need a code from an authenticator app (two-step verification).")
+        self.stdout.write(f"Add this demo key to the app (time-based, 6 digits, 30 s): {demo_totp_secret()}")

@@ -1,0 +1,68 @@
+"""The audit trail: one function records an event; every app calls it where the event happens."""
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.http import HttpRequest
+
+from audit.models import Action, AuditEvent
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The address the request came from: REMOTE_ADDR, or behind our proxy the address it appended last.
+
+    The right-most X-Forwarded-For entry is the one our own proxy wrote; entries left of it come from
+    the client and can be forged. Used by the audit trail and by django-axes (AXES_CLIENT_IP_CALLABLE).
+    """
+    if request is None:
+        return None
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            address = forwarded[-1]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def _actor(user) -> tuple[Any, str]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None, ""
+    return user, user.get_username()
+
+
+def audit_record(
+    *,
+    actor,
+    action: Action | str,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Record that `actor` did `action` (to `target`), with the time and, given `request`, the address.
+
+    Runs in the caller's transaction: an approval that rolls back leaves no audit row. `actor` may be
+    None or anonymous (a failed sign-in, a system task); `details` is a small JSON-able dict (no secrets:
+    never a password or a code). Raises ValueError for an action that `audit.models.Action` does not list.
+    """
+    action = Action(action)
+    user, name = _actor(actor)
+    event = AuditEvent(
+        actor=user,
+        actor_name=name or str((details or {}).get("username", ""))[:150],
+        action=action,
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
+        details=details or {},
+    )
+    if target is not None:
+        event.target_type = ContentType.objects.get_for_model(target, for_concrete_model=False)
+        event.target_id = str(target.pk)[:64]
+        event.target_repr = str(target)[:200]
+    event.save()
+    return event
