@@ -182,9 +182,15 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reminders:mark_read": (lambda o: reminder_url(o, "reminders:mark_read"), {**_all(405), "anonymous": LOGIN}),
     "reminders:mark_all_read": (lambda o: "/herinneringen/alles-gelezen/", {**_all(405), "anonymous": LOGIN}),
     "reminders:preferences": (lambda o: "/herinneringen/instellingen/", {**_all(OK), "anonymous": LOGIN}),
-    "reminders:calendar_renew": (lambda o: "/herinneringen/instellingen/agenda-vernieuwen/", {**_all(405), "anonymous": LOGIN}),
+    "reminders:calendar_renew": (
+        lambda o: "/herinneringen/instellingen/agenda-vernieuwen/",
+        {**_all(405), "anonymous": LOGIN},
+    ),
     "reminders:calendar": (calendar_url, _all(OK)),
-    "reminders:lead_times": (lambda o: "/herinneringen/termijnen/", {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}),
+    "reminders:lead_times": (
+        lambda o: "/herinneringen/termijnen/",
+        {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK},
+    ),
 }
 
 
