@@ -71,7 +71,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def preferences(request: HttpRequest) -> HttpResponse:
     """Turn non-essential reminders on or off; the personal calendar address."""
     preference = preference_for(request.user)
-    form = PreferenceForm(request.POST or None, instance=preference)
+    form = PreferenceForm(request.POST if request.method == "POST" else None, instance=preference)
     if request.method == "POST" and form.is_valid():
         preference_update(user=request.user, non_essential=form.cleaned_data["non_essential"])
         messages.success(request, _("Your reminder settings have been saved."))
@@ -104,7 +104,7 @@ def lead_times(request: HttpRequest) -> HttpResponse:
     """The programme office sets the lead times of every reminder rule."""
     if not can_edit_lead_times(request.user):
         raise PermissionDenied
-    form = LeadTimesForm(request.POST or None, instance=LeadTimes.current())
+    form = LeadTimesForm(request.POST if request.method == "POST" else None, instance=LeadTimes.current())
     if request.method == "POST" and form.is_valid():
         lead_times_update(lead_times=form.instance, acting_user=request.user)
         messages.success(request, _("The lead times have been saved."))
