@@ -553,7 +553,7 @@ DEMO_ACTIVITIES = [
         date(2026, 12, 31),
         Decimal("50000"),
         "",
-        {"nxp": (300, 36000, 0), "asmpt": (250, 30000, 0)},
+        {"nxp": (300, 36000, 0), "asmpt": (200, 20000, 0)},
         [
             ("Marktanalyse gereed", date(2026, 4, 30), "done"),
             ("Profiel gepresenteerd op beurs", date(2026, 12, 10), "on_track"),
@@ -567,7 +567,7 @@ DEMO_ACTIVITIES = [
         date(2026, 12, 31),
         Decimal("150000"),
         "",
-        {"radboud-universiteit": (800, 72000, 0), "nxp": (200, 24000, 0), "asmpt": (100, 12000, 0)},
+        {"radboud-universiteit": (600, 50000, 0), "nxp": (200, 24000, 0), "asmpt": (100, 12000, 0)},
         [
             ("Onderzoeksagenda vastgesteld", date(2026, 4, 1), "done"),
             ("Eerste gezamenlijke publicatie", date(2026, 12, 20), "planned"),
@@ -628,7 +628,9 @@ def seed_demo_plan() -> AnnualPlan:
     actuals for the first three quarters, plus the multi-year targets for 2026. Idempotent."""
     existing = AnnualPlan.objects.for_year(DEMO_YEAR).order_by("version").first()
     if existing is not None:
-        return adopted_or(existing)
+        plan = adopted_or(existing)
+        _link_demo_contributions(plan)
+        return plan
     director = _demo_director()
     lines = {line.code: line for line in ActionLine.objects.all()}
     partners = {p.slug: p for p in Partner.objects.all()}
@@ -691,7 +693,22 @@ def seed_demo_plan() -> AnnualPlan:
     plan.status, plan.review_started_at = PlanStatus.IN_REVIEW, timezone.now()
     plan.adopt(by=director)
     _save(plan)
+    _link_demo_contributions(plan)
     return plan
+
+
+def _link_demo_contributions(plan: AnnualPlan) -> None:
+    """Demo only: link the demo contributions of 2026 to the activity their partner pledged to on that line
+    (as the representatives would have), so plan against realisation per activity has figures."""
+    if not plan.is_adopted:
+        return
+    for pledge in Pledge.objects.filter(activity__plan=plan).select_related("activity").order_by("activity_id"):
+        Contribution.objects.filter(
+            partner_id=pledge.partner_id,
+            action_line_id=pledge.activity.action_line_id,
+            date__year=plan.year,
+            activity__isnull=True,
+        ).update(activity=pledge.activity)
 
 
 def adopted_or(plan: AnnualPlan) -> AnnualPlan:

@@ -22,6 +22,10 @@ class Command(BaseCommand):
 
         added = seed_demo_contributions()
         self.stdout.write(f"Demo contributions for 2026 up to today: {added} added.")
+        from actionlines.services import seed_demo_plan
+
+        plan = seed_demo_plan()
+        self.stdout.write(f"Demo annual plan: {plan} ({plan.get_status_display()}).")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
