@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
 from partners.permissions import acts_for, partners_for
@@ -143,9 +143,12 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
+    """Not visible → 404, visible but not the director's or office's → 403, then only POST (405)."""
     report = report_for_user(request.user, pk)
     if not can_manage_reports(request.user):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         result = action(report=report, acting_user=request.user)
     except (ReportStateError, ValidationError) as error:
@@ -156,19 +159,16 @@ def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpRes
 
 
 @login_required
-@require_POST
 def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, services.report_request_render, _("The PDF is being generated."))
 
 
 @login_required
-@require_POST
 def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, services.report_issue, _("The report is issued. It can no longer change."))
 
 
 @login_required
-@require_POST
 def report_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, services.report_new_version, _("A new version has been started."))
 
@@ -195,11 +195,12 @@ def report_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def export_create(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for_user(request.user, pk)
     if not can_export(request.user, report):
         raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     services.export_request(report=report, acting_user=request.user)
     messages.success(request, _("The XLSX is being made; it appears below when it is ready."))
     return redirect(f"{report.get_absolute_url()}#exports")

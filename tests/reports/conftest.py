@@ -52,3 +52,40 @@ def ready_report(*, director, period_key: str = "2026", summary: str = "Goed op 
     rendered = report_render(report_id=report.pk, token=str(token))
     assert rendered is not None
     return rendered
+
+
+def report_objects(programme: dict) -> dict:
+    """For the access matrix: a draft and an issued 2026 report (a stand-in PDF, no rendering), a finished
+    XLSX export of the issued one, and NXP's 2026 year statement with its PDF."""
+    import hashlib
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import ExportStatus, PartnerStatement, ReportExport, ReportStatus
+    from reports.selectors import parse_period, report_data
+    from tests.factories import UserFactory
+
+    director = UserFactory(username="matrix-director")
+    period = parse_period("2026")
+    data = report_data(period=period)
+    fields = {"period_key": "2026", "period_label": "2026", "starts_on": period.starts_on, "ends_on": period.ends_on}
+    draft_report = Report.objects.create(**fields, version=1, created_by=director)
+    issued = Report(**fields, version=2, created_by=director, data=data)
+    content = b"%PDF-1.7 stand-in"
+    issued.pdf.save("matrix.pdf", ContentFile(content), save=False)
+    issued.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    issued.status, issued.issued_by, issued.issued_at = ReportStatus.ISSUED, director, timezone.now()
+    issued.save()
+    export = ReportExport(report=issued, created_by=director, status=ExportStatus.DONE, progress=100)
+    export.file.save("matrix.xlsx", ContentFile(b"PK"), save=True)
+    statement = PartnerStatement(
+        partner=programme["nxp"], year=2026, data={"lines": [], "totals": {}}, created_by=director
+    )
+    statement.pdf.save("statement.pdf", ContentFile(b"%PDF-1.7"), save=True)
+    return {
+        "draft_report": draft_report,
+        "issued_report": issued,
+        "export": export,
+        "statement": statement,
+    }
