@@ -13,11 +13,14 @@ import puremagic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from actionlines.models import ActionLine, Activity, PlanStatus
+from audit.models import Action
+from audit.services import audit_record
 from contributions.models import (
     MAX_HOURS,
     MAX_VALUE,
@@ -287,8 +290,10 @@ def _check_reviewer(user) -> None:
 
 
 @transaction.atomic
-def contribution_approve(*, contribution: Contribution, acting_user) -> Contribution:
-    """Approve a submitted contribution. Approving twice, even at once, approves it once."""
+def contribution_approve(
+    *, contribution: Contribution, acting_user, request: HttpRequest | None = None
+) -> Contribution:
+    """Approve a submitted contribution. Approving twice, even at once, approves it once (audit trail too)."""
     _check_reviewer(acting_user)
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     locked.approve(by=acting_user)
@@ -297,9 +302,14 @@ def contribution_approve(*, contribution: Contribution, acting_user) -> Contribu
     locked.save()
     return locked
 
+    audit_record(
+        actor=acting_user, action=Action.APPROVED, target=locked, request=request, details={"value": locked.value}
+    )
 
 @transaction.atomic
-def contribution_return(*, contribution: Contribution, acting_user, comment: str) -> Contribution:
+def contribution_return(
+    *, contribution: Contribution, acting_user, comment: str, request: HttpRequest | None = None
+) -> Contribution:
     """Send a submitted contribution back to its partner with a comment they must act on."""
     _check_reviewer(acting_user)
     if not comment.strip():
@@ -311,9 +321,12 @@ def contribution_return(*, contribution: Contribution, acting_user, comment: str
     locked.save()
     return locked
 
+    audit_record(actor=acting_user, action=Action.RETURNED, target=locked, request=request)
 
 @transaction.atomic
-def contribution_reopen(*, contribution: Contribution, acting_user, reason: str) -> Contribution:
+def contribution_reopen(
+    *, contribution: Contribution, acting_user, reason: str, request: HttpRequest | None = None
+) -> Contribution:
     """Reopen an approved contribution (director or office) so the partner can correct it; needs a reason."""
     _check_reviewer(acting_user)
     if not reason.strip():
@@ -326,6 +339,13 @@ def contribution_reopen(*, contribution: Contribution, acting_user, reason: str)
     locked.save()
     return locked
 
+    audit_record(
+        actor=acting_user,
+        action=Action.REOPENED,
+        target=locked,
+        request=request,
+        details={"reason": reason.strip()[:500]},
+    )
 
 def _delete_files_on_commit(names: list[str]) -> None:
     # Only once the rows are gone for good: a rolled-back delete must not lose the files.

@@ -380,7 +380,7 @@ def contribution_approve(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     try:
-        services.contribution_approve(contribution=contribution, acting_user=request.user)
+        services.contribution_approve(contribution=contribution, acting_user=request.user, request=request)
     except (TransitionError, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect(contribution)
@@ -407,9 +407,13 @@ def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpRespon
         comment = form.cleaned_data["comment"]
         try:
             if action == "return":
-                services.contribution_return(contribution=contribution, acting_user=request.user, comment=comment)
+                services.contribution_return(
+                    contribution=contribution, acting_user=request.user, comment=comment, request=request
+                )
             else:
-                services.contribution_reopen(contribution=contribution, acting_user=request.user, reason=comment)
+                services.contribution_reopen(
+                    contribution=contribution, acting_user=request.user, reason=comment, request=request
+                )
         except TransitionError as error:
             messages.error(request, str(error))
             return redirect(contribution)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import QuerySet
-from guardian.shortcuts import assign_perm, get_objects_for_user, get_user_perms, remove_perm
+from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user, get_user_perms, remove_perm
 
 from actionlines.models import ActionLine
 from partners.models import Partner, Role
@@ -123,6 +123,13 @@ def revoke_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, 
 def user_permissions_on(user: AbstractBaseUser, obj) -> set[str]:
     """The codenames of the object permissions `user` holds directly on `obj` (fresh from the database)."""
     return set(get_user_perms(user, obj).values_list("codename", flat=True)) if user.pk else set()
+
+
+def permissions_on(holder: AbstractBaseUser | Group, obj) -> set[str]:
+    """The codenames of the object permissions a user or a group holds directly on `obj`."""
+    if isinstance(holder, Group):
+        return set(get_group_perms(holder, obj).values_list("codename", flat=True))
+    return user_permissions_on(holder, obj)
 
 
 def _audit(acting_user, action: str, target, request, details: dict) -> None:

@@ -1,0 +1,194 @@
+"""The audit trail: who did what, when and from where — recorded where it happens, read by the director."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from audit.models import Action, AuditEvent
+from audit.services import audit_record, client_ip
+from partners.models import Role
+from partners.permissions import (
+    ACT_FOR_PARTNER,
+    assign_role,
+    grant_partner_representative,
+    remove_role,
+    revoke_partner_representative,
+)
+from tests.conftest import LifeportClient
+from tests.factories import PASSWORD, ContributionFactory, UserFactory
+
+ADDRESS = "203.0.113.9"
+
+
+def _events(action: str):
+    return AuditEvent.objects.filter(action=action)
+
+
+# --- sign-in ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_sign_ins_failures_and_lock_outs_are_recorded_with_the_address(nxp_rep):
+    client = Client()
+    client.post("/accounts/login/", {"username": "rep-nxp", "password": PASSWORD}, REMOTE_ADDR=ADDRESS)
+    signed_in = _events(Action.SIGN_IN).get()
+    assert (signed_in.actor, signed_in.ip_address) == (nxp_rep, ADDRESS)
+
+    for attempt in range(5):
+        Client().post("/accounts/login/", {"username": "rep-nxp", "password": f"x{attempt}"}, REMOTE_ADDR=ADDRESS)
+    failed = _events(Action.SIGN_IN_FAILED)
+    assert failed.count() == 5
+    assert {e.actor_name for e in failed} == {"rep-nxp"}
+    assert {e.ip_address for e in failed} == {ADDRESS}
+    assert all("password" not in e.details for e in failed)
+    assert _events(Action.LOCKED_OUT).get().details == {"username": "rep-nxp"}
+
+
+@pytest.mark.django_db
+def test_signing_out_is_recorded(client, nxp_rep):
+    client.force_login(nxp_rep)
+    client.post("/accounts/logout/")
+    assert _events(Action.SIGN_OUT).get().actor == nxp_rep
+
+
+# --- roles and permissions ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_role_and_partner_grants_and_revokes_name_who_did_it(programme, nxp, director):
+    user = UserFactory(username="new-rep")
+    grant_partner_representative(user=user, partner=nxp, acting_user=director)
+    assert _events(Action.ROLE_GRANTED).get(target_id=str(user.pk)).details == {"role": Role.REPRESENTATIVE.value}
+    granted = _events(Action.PERMISSION_GRANTED).get()
+    assert (granted.actor, granted.target_repr) == (director, str(nxp))
+    assert granted.details == {"user": "new-rep", "permission": ACT_FOR_PARTNER}
+
+    grant_partner_representative(user=user, partner=nxp, acting_user=director)  # already so: nothing new
+    assert _events(Action.PERMISSION_GRANTED).count() == 1
+
+    revoke_partner_representative(user=user, partner=nxp, acting_user=director)
+    remove_role(user=user, role=Role.REPRESENTATIVE, acting_user=director)
+    assert _events(Action.PERMISSION_REVOKED).get().details["user"] == "new-rep"
+    assert _events(Action.ROLE_REVOKED).get(target_id=str(user.pk)).actor == director
+
+
+@pytest.mark.django_db
+def test_role_changes_in_the_admin_are_recorded(programme):
+    keeper = UserFactory(username="keeper", is_staff=True, is_superuser=True)
+    target = UserFactory(username="target")
+    assign_role(user=target, role=Role.OBSERVER)
+    client = LifeportClient()
+    client.force_login(keeper)
+    page = client.get(f"/admin/auth/user/{target.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in {"groups", "user_permissions"}}
+    data.update(
+        {
+            "groups": [Group.objects.get(name=Role.DIRECTOR).pk],
+            "is_staff": "on",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00:00",
+            "last_login_0": "",
+            "last_login_1": "",
+        }
+    )
+    data.pop("is_superuser", None)
+    data.pop("date_joined", None)
+    data.pop("last_login", None)
+    response = client.post(f"/admin/auth/user/{target.pk}/change/", data, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert _events(Action.ROLE_GRANTED).filter(actor=keeper).get().details == {"role": Role.DIRECTOR.value}
+    assert _events(Action.ROLE_REVOKED).filter(actor=keeper).get().details == {"role": Role.OBSERVER.value}
+    changed = _events(Action.ACCOUNT_CHANGED).get()
+    assert changed.details == {"is_staff": True}
+    assert changed.ip_address == ADDRESS
+
+
+@pytest.mark.django_db
+def test_object_permissions_granted_on_the_admin_permissions_page_are_recorded(programme, nxp):
+    keeper = UserFactory(username="keeper", is_staff=True, is_superuser=True)
+    rep = UserFactory(username="someone")
+    client = LifeportClient()
+    client.force_login(keeper)
+    url = f"/admin/partners/partner/{nxp.pk}/permissions/user-manage/{rep.pk}/"
+    assert client.post(url, {"permissions": ["act_for_partner"]}).status_code == 302
+    granted = _events(Action.PERMISSION_GRANTED).filter(actor=keeper).get()
+    assert granted.details == {"user": "someone", "permission": "act_for_partner"}
+    # Unticking every box (the form then posts only its submit button).
+    assert client.post(url, {"submit_manage_user": "1"}).status_code == 302
+    assert _events(Action.PERMISSION_REVOKED).filter(actor=keeper).count() == 1
+
+
+# --- reviews ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_approving_returning_and_reopening_are_recorded_with_the_reviewer_and_address(client, nxp, director):
+    first = ContributionFactory(partner=nxp, submitted=True)
+    second = ContributionFactory(partner=nxp, submitted=True)
+    client.force_login(director)
+    client.post(f"/bijdragen/{first.pk}/goedkeuren/", REMOTE_ADDR=ADDRESS)
+    client.post(f"/bijdragen/{second.pk}/terugsturen/", {"comment": "Urenstaat ontbreekt."}, REMOTE_ADDR=ADDRESS)
+    client.post(f"/bijdragen/{first.pk}/heropenen/", {"comment": "Verkeerd uurtarief."}, REMOTE_ADDR=ADDRESS)
+    approved, returned, reopened = (_events(a).get() for a in (Action.APPROVED, Action.RETURNED, Action.REOPENED))
+    assert (approved.actor, approved.target_id, approved.ip_address) == (director, str(first.pk), ADDRESS)
+    assert returned.target_id == str(second.pk)
+    assert reopened.details == {"reason": "Verkeerd uurtarief."}
+
+
+# --- the function and the page ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_unknown_action_is_refused(director):
+    with pytest.raises(ValueError):
+        audit_record(actor=director, action="approved_twice")
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20")
+    assert client_ip(request) == "10.0.0.2"
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "198.51.100.20"  # the forged left-most entry is ignored
+    assert client_ip(rf.get("/", REMOTE_ADDR="not an address")) is None
+
+
+@pytest.mark.django_db
+def test_only_the_director_reads_the_audit_trail(client, director, office, steering, nxp_rep):
+    for user, status in [(director, 200), (office, 403), (steering, 403), (nxp_rep, 403)]:
+        client.force_login(user)
+        assert client.get("/audit/").status_code == status, user
+
+
+@pytest.mark.django_db
+def test_the_director_filters_and_pages_through_the_trail_newest_first(
+    client, director, nxp_rep, django_assert_max_num_queries
+):
+    for n in range(120):
+        audit_record(actor=nxp_rep, action=Action.EXPORTED, details={"n": n})
+    audit_record(actor=director, action=Action.APPROVED)
+    client.force_login(director)
+    with django_assert_max_num_queries(12):
+        first = client.get("/audit/", {"action": "exported"})
+    events = first.context["page"].events
+    assert len(events) == 50
+    assert events[0].details == {"n": 119}
+    assert all(e.action == Action.EXPORTED for e in events)
+    second = client.get("/audit/", {"action": "exported", "before": first.context["page"].next_before})
+    assert second.context["page"].events[0].details == {"n": 69}
+    third = client.get("/audit/", {"action": "exported", "before": second.context["page"].next_before})
+    assert [e.details["n"] for e in third.context["page"].events] == list(range(19, -1, -1))
+    assert third.context["page"].next_before is None
+    assert 'rel="next"' in second.content.decode() and 'rel="next"' not in third.content.decode()
+
+    by_who = client.get("/audit/", {"who": "director"})
+    assert {e.actor_name for e in by_who.context["page"].events} == {"director"}
+
+
+@pytest.mark.django_db
+def test_bad_filters_show_a_message_not_an_error(client, director):
+    client.force_login(director)
+    response = client.get("/audit/", {"since": "2026-13-45", "before": "-3", "action": "<script>"})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() == {"since", "before", "action"}
