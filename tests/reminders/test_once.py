@@ -5,12 +5,14 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.db import connection, connections
 
 from reminders import services
 from reminders.models import Reminder
 from reminders.services import reminder_deliver, reminders_run
+from reminders.tasks import RETRY_COUNTDOWNS
 from tests.factories import UserFactory
 from tests.reminders.conftest import at_eight, sent, wait_for
 
@@ -96,3 +98,8 @@ def test_two_beat_processes_at_the_same_moment_send_each_reminder_once(programme
     assert len(mail.outbox) == 6
     assert len(sent()) == 6
     assert Reminder.objects.filter(status="sent").count() == 6
+
+
+def test_the_back_off_stays_below_the_brokers_visibility_timeout():
+    assert list(RETRY_COUNTDOWNS) == sorted(RETRY_COUNTDOWNS)
+    assert max(RETRY_COUNTDOWNS) < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
