@@ -161,3 +161,30 @@ class ContributionFilterForm(forms.Form):
 
 def _reads_drafts(user) -> bool:
     return user.is_superuser or is_programme_staff(user) or bool(own_partner_ids(user))
+
+
+class ImportForm(forms.Form):
+    """Upload a CSV or XLSX file of contributions for one of the user's partners."""
+
+    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("CSV or Excel (.xlsx), at most 5 MB: the column names in the first row, one contribution a row."),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        ),
+    )
+
+    def __init__(self, *args, partners, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = partners
+        self.only_partner = partners[0] if len(partners) == 1 else None
+        if self.only_partner:
+            self.fields["partner"].widget = forms.HiddenInput()
+            self.fields["partner"].required = False
+            self.fields["partner"].initial = self.only_partner.pk
+
+    def clean_partner(self) -> Partner:
+        return self.cleaned_data.get("partner") or self.only_partner

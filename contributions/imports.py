@@ -30,7 +30,7 @@ from django.utils.translation import override as language_override
 
 from actionlines.models import ActionLine
 from contributions.models import CENT, Contribution, Kind
-from contributions.selectors import Totals, contribution_totals
+from contributions.selectors import Figures, Totals, contribution_totals
 from contributions.services import contribution_create, likely_duplicates
 from partners.models import Partner
 from partners.permissions import acts_for
@@ -163,6 +163,15 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def per_action_line(self) -> list[tuple[ActionLine, Figures]]:
+        """The totals of the valid rows per action line, in the action lines' order."""
+        if self.totals is None:
+            return []
+        rows = self.totals.rollup("action_line")
+        lines = ActionLine.objects.in_bulk([key[0] for key in rows])
+        ordered = sorted(rows.items(), key=lambda item: (lines[item[0][0]].ordering, lines[item[0][0]].code))
+        return [(lines[key[0]], figures) for key, figures in ordered]
 
 
 # --- Reading cells ----------------------------------------------------------------------------

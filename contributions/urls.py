@@ -21,3 +21,9 @@ urlpatterns = [
     path("periodes/<int:pk>/sluiten/", views.period_close, name="period_close"),
     path("beoordelen/", views.queue, name="queue"),
 ]
+urlpatterns += [
+    path("importeren/", views.contribution_import, name="import"),
+    path("importeren/controleren/", views.contribution_import_preview, name="import_preview"),
+    path("importeren/sjabloon.<str:fmt>", views.import_template, name="import_template"),
+    path("exporteren/", views.contribution_export, name="export"),
+]

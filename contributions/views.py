@@ -3,22 +3,30 @@
 Each view: a permission helper (contributions.permissions), a form, one service call, redirect or render.
 """
 
+import io
 from datetime import date, datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from contributions import services
-from contributions.forms import CommentForm, ContributionFilterForm, ContributionForm, EvidenceForm, add_service_errors
+from contributions import exports, imports, services
+from contributions.forms import (
+    CommentForm,
+    ContributionFilterForm,
+    ContributionForm,
+    EvidenceForm,
+    ImportForm,
+    add_service_errors,
+)
 from contributions.models import (
     Contribution,
     ContributionPolicy,
@@ -425,3 +433,152 @@ def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpRespon
             return redirect("contributions:queue" if action == "return" else contribution.get_absolute_url())
     context = {"form": form, "contribution": contribution, "action": action}
     return render(request, "contributions/review_comment.html", context)
+
+
+# --- Import and export -------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "contribution_import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ImportSizeLimit(FileUploadHandler):
+    """Stops reading an import file as soon as it passes 5 MB (the same trick as EvidenceSizeLimit)."""
+
+    too_big = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > imports.MAX_FILE_BYTES:
+            self.too_big = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _import_partners(user):
+    """The partners the user may import for (those they act for); 403 for everyone else."""
+    require_contributions_access(user)
+    partners = Partner.objects.filter(pk__in=own_partner_ids(user)).order_by("name")
+    if not partners:
+        raise PermissionDenied
+    return partners
+
+
+@csrf_exempt  # only so the upload handler can be set before the body is read; csrf_protect below
+@login_required
+def contribution_import(request: HttpRequest) -> HttpResponse:
+    limit = ImportSizeLimit(request)
+    try:
+        request.upload_handlers.insert(0, limit)
+    except AttributeError:  # the body was already read; the parser still checks the size
+        pass
+    return _contribution_import(request, limit)
+
+
+@csrf_protect
+def _contribution_import(request: HttpRequest, limit: ImportSizeLimit) -> HttpResponse:
+    partners = _import_partners(request.user)
+    chosen = partners.filter(slug=request.GET.get("partner")).first()
+    posted = request.method == "POST"
+    form = ImportForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        partners=partners,
+        initial={"partner": chosen},
+    )
+    if posted and limit.too_big:
+        form.errors.clear()
+        form.add_error("file", _("The file is larger than 5 MB. Split it into smaller files."))
+    elif posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            imports.parse_contributions_file(data)
+        except imports.ImportFileError as error:
+            form.add_error("file", error.message)
+        else:
+            _forget_import(request)
+            token = imports.upload_store(data=data, user=request.user)
+            partner = form.cleaned_data["partner"]
+            request.session[IMPORT_SESSION_KEY] = {"token": token, "partner": partner.pk, "name": upload.name[:200]}
+            return redirect("contributions:import_preview")
+    return render(request, "contributions/import_form.html", {"form": form})
+
+
+def _forget_import(request: HttpRequest) -> None:
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if pending:
+        imports.upload_discard(token=pending.get("token", ""), user=request.user)
+
+
+@login_required
+def contribution_import_preview(request: HttpRequest) -> HttpResponse:
+    """GET: every row checked (a dry run), errors by row and column, totals. POST: import all or nothing."""
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    partner = _import_partners(request.user).filter(pk=pending.get("partner")).first()
+    data = imports.upload_read(token=pending.get("token", ""), user=request.user) if partner else None
+    if data is None or (request.method == "POST" and "cancel" in request.POST):
+        _forget_import(request)
+        if data is None:
+            messages.info(request, _("There is no file waiting to be imported; upload one."))
+        return redirect("contributions:import")
+    try:
+        parsed = imports.parse_contributions_file(data)
+    except imports.ImportFileError as error:
+        _forget_import(request)
+        messages.error(request, error.message)
+        return redirect("contributions:import")
+    commit = request.method == "POST"
+    result = imports.contributions_import(partner=partner, acting_user=request.user, parsed=parsed, commit=commit)
+    if result.imported:
+        _forget_import(request)
+        count = result.row_count
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d contribution imported as a draft.", "%(count)d contributions imported as drafts.", count
+            )
+            % {"count": count},
+        )
+        return redirect(f"{reverse('contributions:list')}?partner={partner.slug}")
+    context = {"partner": partner, "name": pending.get("name", ""), "parsed": parsed, "result": result}
+    return render(request, "contributions/import_preview.html", context)
+
+
+@login_required
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The empty import file with its column names, in the user's language."""
+    require_contributions_access(request.user)
+    stem = _("contributions-template")
+    name = f"{stem}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(exports.import_template_csv(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    buffer = io.BytesIO()
+    exports.import_template_xlsx(buffer)
+    return HttpResponse(
+        buffer.getvalue(), content_type=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@login_required
+def contribution_export(request: HttpRequest) -> HttpResponse:
+    """The list page's rows (same filters, same visibility) as XLSX (default) or CSV (?format=csv)."""
+    require_contributions_access(request.user)
+    form = ContributionFilterForm(request.GET, user=request.user)
+    rows = contributions_filtered(queryset=contributions_visible_to(request.user), **form.filters())
+    stem = _("contributions")
+    stem = f"{stem}-{timezone.localdate():%Y-%m-%d}"
+    if request.GET.get("format") == "csv":
+        response = StreamingHttpResponse(
+            exports.export_csv(rows, language=get_language()), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    else:
+        response = FileResponse(
+            exports.export_xlsx(rows), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
+        )
+    response["Cache-Control"] = "private, no-store"
+    return response

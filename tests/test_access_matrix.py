@@ -175,6 +175,17 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "contributions:approve": (lambda o: f"/bijdragen/{o['submitted'].pk}/goedkeuren/", {**REVIEW_ACTION, **STAFF_405}),
     "contributions:return": (lambda o: f"/bijdragen/{o['submitted'].pk}/terugsturen/", REVIEW_ACTION),
     "contributions:reopen": (lambda o: f"/bijdragen/{o['approved'].pk}/heropenen/", REVIEW_ACTION),
+    # Import and export: representatives import for their own partner; the export follows the list page.
+    "contributions:import": (lambda o: "/bijdragen/importeren/", CONTRIBUTION_LOGGING),
+    # Without an uploaded file waiting, the preview sends a representative back to the upload form.
+    "contributions:import_preview": (
+        lambda o: "/bijdragen/importeren/controleren/",
+        {**CONTRIBUTION_LOGGING, "representative": 302, "other_representative": 302},
+    ),
+    "contributions:import_template": (lambda o: "/bijdragen/importeren/sjabloon.xlsx", PROGRAMME_PAGE),
+    "contributions:import_template (csv)": (lambda o: "/bijdragen/importeren/sjabloon.csv", PROGRAMME_PAGE),
+    "contributions:export": (lambda o: "/bijdragen/exporteren/", PROGRAMME_PAGE),
+    "contributions:export (csv)": (lambda o: "/bijdragen/exporteren/?format=csv", PROGRAMME_PAGE),
     # Reminders: everyone signed in has their own list and settings; a reminder is its recipient's only;
     # the calendar feed opens with its secret token alone; the lead times are the programme staff's.
     "reminders:list": (lambda o: "/herinneringen/", {**_all(OK), "anonymous": LOGIN}),

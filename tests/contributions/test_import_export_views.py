@@ -1,0 +1,292 @@
+import csv
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import load_workbook
+
+from actionlines.models import ActionLine
+from contributions.models import Contribution, HourlyRate, Kind, Status
+from contributions.services import contribution_approve, contribution_create, period_submit
+from contributions.views import IMPORT_SESSION_KEY
+from tests.contributions.test_imports import DUTCH, ENGLISH, csv_bytes, good_rows, xlsx
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = "/bijdragen/importeren/"
+PREVIEW = "/bijdragen/importeren/controleren/"
+EXPORT = "/bijdragen/exporteren/"
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel("2026-11-28 10:00:00+01:00", tick=False):
+        yield
+
+
+@pytest.fixture
+def rate(programme):
+    return HourlyRate.objects.create(rate=Decimal("60.00"), valid_from=date(2026, 1, 1))
+
+
+def upload(client, data: bytes, name: str = "bijdragen.xlsx", **extra):
+    return client.post(IMPORT, {"file": SimpleUploadedFile(name, data), **extra})
+
+
+def english(client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def log(partner, user, *, line="talent", kind=Kind.STAFF_HOURS, day=date(2026, 3, 2), **values):
+    values.setdefault("hours" if kind == Kind.STAFF_HOURS else "amount", Decimal("10"))
+    return contribution_create(
+        partner=partner,
+        acting_user=user,
+        action_line=ActionLine.objects.get(code=line),
+        kind=kind,
+        date=day,
+        description=values.pop("description", "Gastles"),
+        **values,
+    )
+
+
+def imported_files(user) -> list[Path]:
+    return list((Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)).glob("*"))
+
+
+# --- Import -----------------------------------------------------------------------------------------
+
+
+def test_a_representative_uploads_checks_and_confirms_an_import(client, rate, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    assert client.get(IMPORT).status_code == 200
+
+    response = upload(client, xlsx([DUTCH, *good_rows(10)]))
+    assert response.status_code == 302 and response["Location"] == PREVIEW
+    preview = client.get(PREVIEW)
+    text = preview.content.decode()
+    assert preview.status_code == 200
+    assert "Alle 10 regels zijn goed" in text
+    assert "10 bijdragen importeren" in text
+    assert Contribution.objects.count() == 0  # the preview saves nothing
+
+    done = client.post(PREVIEW, {"confirm": ""})
+    assert done.status_code == 302 and done["Location"] == "/bijdragen/?partner=nxp"
+    assert Contribution.objects.filter(partner=nxp, status=Status.DRAFT).count() == 10
+    assert IMPORT_SESSION_KEY not in client.session and not imported_files(nxp_rep)
+    assert "10 bijdragen als concept geïmporteerd" in client.get(done["Location"]).content.decode()
+
+
+def test_a_file_with_one_bad_row_shows_the_row_and_column_and_confirming_imports_nothing(client, rate, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    rows = good_rows(500)
+    rows.insert(99, [date(2026, 3, 1), "Talent", "Uren", 2500, None, "Te veel", None, None])
+    upload(client, xlsx([DUTCH, *rows]))
+
+    preview = client.get(PREVIEW)
+    assert preview.context["result"].row_count == 501
+    assert [(e.row, e.column) for e in preview.context["result"].errors] == [(101, "Uren")]
+    text = preview.content.decode()
+    assert "Er is niets geïmporteerd" in text and "2.000 uur" in text
+    assert "501 bijdragen importeren" not in text
+
+    again = client.post(PREVIEW, {"confirm": ""})
+    assert again.status_code == 200
+    assert [(e.row, e.column) for e in again.context["result"].errors] == [(101, "Uren")]
+    assert Contribution.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "leeg"),
+        (b"%PDF-1.4\n\x00\x01\x02 binary", "geen CSV"),
+        (bytes(range(256)) * 20, "geen CSV"),
+        (b"PK\x03\x04 this is no zip at all" * 10, "Excel"),
+        (b"naam;adres\r\nPiet;Dorpsstraat 1\r\n", "Ontbreekt"),
+    ],
+    ids=["empty", "pdf", "junk", "damaged-xlsx", "wrong-columns"],
+)
+def test_a_malformed_file_gives_a_message_on_the_form_not_an_error_page(client, rate, nxp_rep, data, message):
+    client.force_login(nxp_rep)
+    response = upload(client, data, name="bijdragen.csv")
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["file"])
+    assert IMPORT_SESSION_KEY not in client.session and not imported_files(nxp_rep)
+
+
+def test_a_file_over_5_mb_is_refused_before_it_is_read_in_full(client, rate, nxp_rep):
+    client.force_login(nxp_rep)
+    response = upload(client, b"Datum;Actielijn\r\n" + b"x" * (5 * 1024 * 1024 + 10), name="groot.csv")
+    assert response.status_code == 200
+    assert "5 MB" in " ".join(response.context["form"].errors["file"])
+
+
+def test_cancelling_removes_the_waiting_file(client, rate, nxp_rep):
+    client.force_login(nxp_rep)
+    upload(client, xlsx([DUTCH, *good_rows(3)]))
+    assert len(imported_files(nxp_rep)) == 1
+    response = client.post(PREVIEW, {"cancel": ""})
+    assert response.status_code == 302 and response["Location"] == IMPORT
+    assert not imported_files(nxp_rep) and Contribution.objects.count() == 0
+    assert client.get(PREVIEW)["Location"] == IMPORT
+
+
+def test_a_waiting_file_belongs_to_the_user_who_uploaded_it(client, rate, nxp, nxp_rep):
+    other_nxp_rep = type(nxp_rep).objects.create_user("rep-nxp-2")
+    from partners.permissions import grant_partner_representative
+
+    grant_partner_representative(user=other_nxp_rep, partner=nxp)
+    client.force_login(nxp_rep)
+    upload(client, xlsx([DUTCH, *good_rows(3)]))
+    pending = client.session[IMPORT_SESSION_KEY]
+
+    client.force_login(other_nxp_rep)
+    session = client.session
+    session[IMPORT_SESSION_KEY] = pending  # someone else's token
+    session.save()
+    assert client.post(PREVIEW, {"confirm": ""})["Location"] == IMPORT
+    assert Contribution.objects.count() == 0
+
+
+def test_a_representative_cannot_import_for_another_partner(client, rate, asmpt, nxp_rep):
+    client.force_login(nxp_rep)
+    response = upload(client, xlsx([DUTCH, *good_rows(3)]), partner=asmpt.pk)
+    assert response.status_code == 200 and "partner" in response.context["form"].errors
+    assert IMPORT_SESSION_KEY not in client.session
+
+
+def test_english_headers_import_through_the_page_in_english(client, rate, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    english(client)
+    data = csv_bytes(
+        [ENGLISH, ["2026-03-10", "Market strategy", "Money", "", '"1,234.56"', "Sponsoring", "NXP", ""]], ","
+    )
+    upload(client, data, name="contributions.csv")
+    preview = client.get(PREVIEW)
+    assert "The row is correct" in preview.content.decode()
+    client.post(PREVIEW, {"confirm": ""})
+    assert Contribution.objects.get().amount == Decimal("1234.56")
+
+
+@pytest.mark.parametrize(("language", "headers"), [("nl", DUTCH), ("en", ENGLISH)])
+def test_the_template_has_the_columns_in_the_users_language(client, rate, nxp_rep, language, headers):
+    client.force_login(nxp_rep)
+    if language == "en":
+        english(client)
+    response = client.get("/bijdragen/importeren/sjabloon.xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    assert [c.value for c in workbook.worksheets[0][1]] == headers
+    assert len(workbook.worksheets) == 2  # the instructions
+    csv_template = client.get("/bijdragen/importeren/sjabloon.csv").content.decode("utf-8-sig")
+    assert csv_template.strip() == (";" if language == "nl" else ",").join(headers)
+
+
+def test_the_filled_in_template_imports(client, rate, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    workbook = load_workbook(io.BytesIO(client.get("/bijdragen/importeren/sjabloon.xlsx").content))
+    workbook.worksheets[0].append([datetime(2026, 5, 4), "Talent", "Uren", 6, None, "Gastles", None, None])  # noqa: DTZ001
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload(client, buffer.getvalue())
+    client.post(PREVIEW, {"confirm": ""})
+    assert Contribution.objects.get().value == Decimal("360.00")
+
+
+# --- Export -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def items(rate, nxp, asmpt, nxp_rep, asmpt_rep, director):
+    hours = log(nxp, nxp_rep, hours=Decimal("12.5"), description="Gastles")
+    money = log(nxp, nxp_rep, line="marktstrategie", kind=Kind.MONEY, amount=Decimal("1234.56"), funder="NXP")
+    period_submit(partner=nxp, period=hours.period, acting_user=nxp_rep)
+    contribution_approve(contribution=hours, acting_user=director)
+    draft = log(nxp, nxp_rep, day=date(2026, 10, 5), kind=Kind.MATERIALS, amount=Decimal("99.95"))
+    theirs = log(asmpt, asmpt_rep, amount=Decimal("5"), kind=Kind.OTHER, description="ASMPT")
+    return {"hours": hours, "money": money, "draft": draft, "theirs": theirs}
+
+
+def xlsx_rows(response) -> list[tuple]:
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook.worksheets[0].iter_rows(values_only=True)), workbook
+
+
+def test_the_representative_exports_their_filtered_list_as_xlsx_with_numbers_and_dates(client, items, nxp_rep):
+    client.force_login(nxp_rep)
+    response = client.get(EXPORT, {"status": Status.SUBMITTED})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="bijdragen-2026-11-28.xlsx"')
+    rows, workbook = xlsx_rows(response)
+    header, *data = rows
+    assert header[:6] == ("Nummer", "Partner", "Datum", "Periode", "Actielijn", "Soort")
+    assert [r[0] for r in data] == [items["money"].pk]  # the filter, and only NXP's
+    money = data[0]
+    assert money[2] == datetime(2026, 3, 2)  # noqa: DTZ001 - a date cell, not text
+    assert money[8] == pytest.approx(1234.56) and isinstance(money[8], float)
+    assert money[9] == pytest.approx(1234.56)
+    sheet = workbook.worksheets[0]
+    assert sheet.cell(row=2, column=3).number_format == "DD-MM-YYYY"
+    assert sheet.cell(row=2, column=10).number_format == "#,##0.00"
+    assert money[13] == "Ingediend"
+    totals = list(workbook["Totalen"].iter_rows(values_only=True))
+    assert totals[-1][:2] == ("Totaal", 1) and totals[-1][4] == pytest.approx(1234.56)
+
+
+def test_the_export_in_english_has_english_headers_and_iso_dates(client, items, nxp_rep):
+    client.force_login(nxp_rep)
+    english(client)
+    rows, workbook = xlsx_rows(client.get(EXPORT, {"kind": Kind.STAFF_HOURS}))
+    assert rows[0][:6] == ("Number", "Partner", "Date", "Period", "Action line", "Kind")
+    assert rows[1][6] == pytest.approx(12.5) and rows[1][7] == pytest.approx(60) and rows[1][9] == pytest.approx(750)
+    assert workbook.worksheets[0].cell(row=2, column=3).number_format == "YYYY-MM-DD"
+
+
+def test_the_csv_export_streams_dutch_numbers_with_semicolons(client, items, nxp_rep):
+    client.force_login(nxp_rep)
+    response = client.get(EXPORT, {"format": "csv"})
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert lines[0][:3] == ["Nummer", "Partner", "Datum"]
+    by_id = {int(line[0]): line for line in lines[1:]}
+    assert set(by_id) == {items["hours"].pk, items["money"].pk, items["draft"].pk}
+    assert by_id[items["money"].pk][8] == "1234,56" and by_id[items["money"].pk][2] == "2026-03-02"
+    assert by_id[items["hours"].pk][6] == "12,50"
+
+
+def test_the_director_exports_across_partners_and_the_steering_group_never_sees_drafts(
+    client, items, director, steering
+):
+    client.force_login(director)
+    rows, _workbook = xlsx_rows(client.get(EXPORT))
+    assert {r[1] for r in rows[1:]} == {"NXP", "ASMPT"} and len(rows) == 5
+    client.force_login(steering)
+    rows, _workbook = xlsx_rows(client.get(EXPORT))
+    assert sorted(r[0] for r in rows[1:]) == sorted([items["hours"].pk, items["money"].pk])
+
+
+def test_an_exported_csv_imports_again(client, items, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    exported = b"".join(client.get(EXPORT, {"format": "csv"}).streaming_content)
+    upload(client, exported, name="export.csv")
+    preview = client.get(PREVIEW)
+    result = preview.context["result"]
+    assert result.ok and result.row_count == 3
+    assert set(preview.context["parsed"].ignored_columns) >= {"Nummer", "Status", "Waarde"}
+    assert len(result.warnings) == 3  # each row is a likely duplicate of the item it came from
+
+
+def test_the_export_query_count_does_not_grow_with_the_rows(client, items, nxp, nxp_rep, django_assert_max_num_queries):
+    client.force_login(nxp_rep)
+    with django_assert_max_num_queries(12) as few:
+        b"".join(client.get(EXPORT).streaming_content)
+    for day in range(1, 40):
+        log(nxp, nxp_rep, day=date(2026, 5, 1 + day % 28), amount=Decimal(day), kind=Kind.OTHER)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        b"".join(client.get(EXPORT).streaming_content)
