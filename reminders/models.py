@@ -83,6 +83,15 @@ class LeadTimes(models.Model):
     def __str__(self) -> str:
         return str(_("Reminder lead times"))
 
+    def clean(self) -> None:
+        # "10, 3" is stored as "10,3": largest first, each number once.
+        for name in ("period_due_days", "milestone_due_days", "agreement_end_days"):
+            value = getattr(self, name)
+            try:
+                setattr(self, name, ",".join(str(d) for d in sorted(self.days(value), reverse=True)))
+            except ValueError:
+                pass  # the field's validator reports it
+
     @classmethod
     def current(cls) -> "LeadTimes":
         """The saved lead times, or the defaults (unsaved: reading never writes, so two runs never wait)."""

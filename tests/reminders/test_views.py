@@ -197,7 +197,7 @@ def test_the_office_sets_the_lead_times(client, office, nxp_rep):
     }
     assert client.post("/herinneringen/termijnen/", data).status_code == 302
     lead = LeadTimes.current()
-    assert LeadTimes.days(lead.period_due_days) == {10, 3}
+    assert lead.period_due_days == "10,3"
     assert (lead.annual_plan_month, lead.annual_plan_day) == (11, 15)
 
 
