@@ -258,6 +258,8 @@ def period_submit(*, partner: Partner, period: ReportingPeriod, acting_user) -> 
     """
     if not acts_for(acting_user, partner):
         raise PermissionDenied
+    # Read the period afresh (and lock it): closing it at the same moment waits for this, or wins.
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if period.is_closed:
         raise ValidationError(_("Reporting period %(period)s is closed.") % {"period": period.name})
     items = list(submittable_in_period(partner=partner, period=period).select_for_update())

@@ -220,7 +220,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _evidence_add(request: HttpRequest, pk: int, limit: EvidenceSizeLimit) -> HttpResponse:
     contribution = contribution_for_user(request.user, pk)
     require_can_change(request.user, contribution)
-    form = EvidenceForm(request.POST or None, request.FILES or None)
+    form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
     if request.method == "POST" and limit.too_big:
         form.errors.clear()
         form.add_error("file", _("The file is larger than 10 MB."))
