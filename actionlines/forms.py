@@ -1,10 +1,13 @@
 """Form shapes for the annual plan pages. The rules themselves live in actionlines.services."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import (
@@ -39,8 +42,24 @@ def _decimal_widget() -> forms.TextInput:
     return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
 
+_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+
+
+class AmountField(forms.DecimalField):
+    """A decimal as people type it: "12.500,50" or "1.000" in Dutch, "12,500.50" in English; "€" and spaces ignored."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+            if (get_language() or "nl").startswith("en"):
+                value = value.replace(",", "")
+            elif "," in value or _DUTCH_THOUSANDS.match(value):
+                value = value.replace(".", "").replace(",", ".")
+        return super().to_python(value)
+
+
 def _amount(label, *, places: int = 2, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return forms.DecimalField(
+    return AmountField(
         label=label,
         required=required,
         min_value=0,
@@ -181,7 +200,7 @@ class IndicatorForm(forms.ModelForm):
 
 class IndicatorActualForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.none())
-    value = forms.DecimalField(
+    value = AmountField(
         label=_("Actual value"), max_digits=12, decimal_places=2, localize=True, widget=_decimal_widget()
     )
 
@@ -214,6 +233,13 @@ class TargetForm(forms.ModelForm):
         model = MultiYearTarget
         fields = ["goal", "hours", "in_kind_value", "money"]
         widgets = {"goal": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for name in ("hours", "in_kind_value", "money"):
+            if data.get(name) is None and name not in self.errors:
+                data[name] = 0
+        return data
 
     def _post_clean(self) -> None:
         pass

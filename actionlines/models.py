@@ -267,7 +267,7 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return f"{self.plan.get_absolute_url()}#activity-{self.pk}"
+        return reverse("actionlines:plan", args=[self.plan_id]) + f"#activity-{self.pk}"
 
 
 class Pledge(models.Model):
