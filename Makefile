@@ -60,6 +60,17 @@ beat: install
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
 
+## Backups: a PostgreSQL dump (pg_dump -Fc) and the media files in a dated folder under var/backups/
+## (or BACKUP_DIR). No install step: a backup never waits for pip. See docs/data-retention.md.
+backup:
+	$(PY) manage.py backup
+
+## make restore BACKUP=var/backups/<folder>: pg_restore --clean into DATABASE_URL's database, media copied
+## back. Asks for confirmation; CONFIRM=yes skips the question (scripts, the restore test).
+restore:
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=var/backups/<folder> [CONFIRM=yes]"; exit 2; }
+	$(PY) manage.py restore "$(BACKUP)" $(if $(filter yes,$(CONFIRM)),--no-input)
+
 ## After adding or changing translatable strings: refresh both catalogues, then translate locale/nl.
 messages-update: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete

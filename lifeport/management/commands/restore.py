@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lifeport.backups import BackupError, backup_check, backup_restore
+
+
+class Command(BaseCommand):
+    help = "Restore a backup folder: the database of DATABASE_URL is replaced, the media files copied back."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("folder", type=Path, help="The backup folder, e.g. var/backups/2026-11-28_020000")
+        parser.add_argument("--no-input", action="store_true", help="Do not ask for confirmation.")
+
+    def handle(self, *args, folder: Path, no_input: bool = False, **options) -> None:
+        try:
+            manifest = backup_check(folder)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        name = settings.DATABASES["default"]["NAME"]
+        if not no_input:
+            self.stdout.write(
+                f"This REPLACES database {name} with the backup of {manifest['created_at']} "
+                f"and copies its media files into {settings.MEDIA_ROOT}."
+            )
+            if input("Type 'yes' to continue: ").strip() != "yes":
+                raise CommandError("Restore cancelled.")
+        try:
+            backup_restore(folder=folder)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(f"Restored {folder} into {name}."))
