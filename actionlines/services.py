@@ -38,6 +38,8 @@ from actionlines.permissions import (
     can_resolve_comments,
     is_director,
 )
+from audit.models import Action
+from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
 from partners.models import Partner
 
@@ -158,6 +160,7 @@ def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
         _relink_contributions(old=previous, new=locked)
     locked.adopt(by=acting_user)
     _save(locked)
+    audit_record(actor=acting_user, action=Action.PLAN_ADOPTED, target=locked)
     return locked
 
 

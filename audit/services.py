@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
+from audit.middleware import current_request
 from audit.models import Action, AuditEvent
 
 
@@ -46,11 +47,14 @@ def audit_record(
 ) -> AuditEvent:
     """Record that `actor` did `action` (to `target`), with the time and, given `request`, the address.
 
-    Runs in the caller's transaction: an approval that rolls back leaves no audit row. `actor` may be
-    None or anonymous (a failed sign-in, a system task); `details` is a small JSON-able dict (no secrets:
-    never a password or a code). Raises ValueError for an action that `audit.models.Action` does not list.
+    Without `request`, the request being handled is used (audit.middleware), so a service needs no
+    request parameter; a Celery task has none. Runs in the caller's transaction: an approval that rolls
+    back leaves no audit row. `actor` may be None or anonymous (a failed sign-in, a system task);
+    `details` is a small JSON-able dict (no secrets: never a password or a code). Raises ValueError for
+    an action that `audit.models.Action` does not list.
     """
     action = Action(action)
+    request = request if request is not None else current_request.get()
     user, name = _actor(actor)
     event = AuditEvent(
         actor=user,

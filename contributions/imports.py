@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
 from actionlines.models import ActionLine
+from audit.models import Action
+from audit.services import audit_record
 from contributions.models import CENT, Contribution, Kind
 from contributions.selectors import Figures, Totals, contribution_totals
 from contributions.services import contribution_create, likely_duplicates
@@ -506,6 +508,7 @@ def contributions_import(*, partner: Partner, acting_user, parsed: ParsedFile, c
             if not commit or result.errors:
                 raise _Rollback(result)
             result.imported = True
+            audit_record(actor=acting_user, action=Action.IMPORTED, target=partner, details={"rows": result.row_count})
     except _Rollback as rollback:
         result = rollback.result
     return result

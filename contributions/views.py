@@ -18,6 +18,8 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from audit.models import Action
+from audit.services import audit_record
 from contributions import exports, imports, services
 from contributions.forms import (
     CommentForm,
@@ -582,3 +584,12 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
         )
     response["Cache-Control"] = "private, no-store"
     return response
+    audit_record(
+        actor=request.user,
+        action=Action.EXPORTED,
+        details={
+            "what": "contributions",
+            "format": "csv" if request.GET.get("format") == "csv" else "xlsx",
+            "filters": {k: v for k, v in request.GET.items() if k != "format"},
+        },
+    )

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.middleware.audit_request_middleware",
     # Last, as django-axes requires: turns a locked-out sign-in into our lock-out page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -20,6 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actionlines.models import ActionLine
+from audit.models import Action
+from audit.services import audit_record
 from lifeport.lib.pdf import render_pdf
 from partners.permissions import acts_for, is_programme_staff
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
@@ -274,6 +276,7 @@ def report_issue(*, report: Report, acting_user) -> Report:
     locked.issued_by, locked.issued_at = acting_user, timezone.now()
     locked.full_clean()
     locked.save()
+    audit_record(actor=acting_user, action=Action.REPORT_ISSUED, target=locked, details={"sha256": locked.pdf_sha256})
     return locked
 
 
@@ -288,6 +291,9 @@ def export_request(*, report: Report, acting_user) -> ReportExport:
     if not (is_programme_staff(acting_user) or report.is_issued):
         raise PermissionDenied
     export = ReportExport.objects.create(report=report, created_by=acting_user)
+    audit_record(
+        actor=acting_user, action=Action.EXPORTED, target=report, details={"export": export.pk, "format": "xlsx"}
+    )
     transaction.on_commit(lambda: export_report.delay(export.pk))
     return export
 

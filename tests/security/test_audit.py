@@ -192,3 +192,71 @@ def test_bad_filters_show_a_message_not_an_error(client, director):
     response = client.get("/audit/", {"since": "2026-13-45", "before": "-3", "action": "<script>"})
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"since", "before", "action"}
+
+
+# --- issued reports, adopted plans, exports and imports ---------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_issuing_a_report_and_exporting_it_are_recorded(client, programme, director):
+    from tests.reports.conftest import ready_report
+
+    report = ready_report(director=director)
+    client.force_login(director)
+    assert client.post(f"/rapportages/{report.pk}/uitgeven/", REMOTE_ADDR=ADDRESS).status_code == 302
+    issued = _events(Action.REPORT_ISSUED).get()
+    assert (issued.actor, issued.target_id, issued.ip_address) == (director, str(report.pk), ADDRESS)
+    report.refresh_from_db()
+    assert issued.details == {"sha256": report.pdf_sha256}
+    client.post(f"/rapportages/{report.pk}/xlsx/", REMOTE_ADDR=ADDRESS)
+    exported = _events(Action.EXPORTED).get()
+    assert (exported.target_id, exported.ip_address, exported.details["format"]) == (str(report.pk), ADDRESS, "xlsx")
+
+
+@pytest.mark.django_db
+def test_adopting_the_annual_plan_is_recorded(programme, director):
+    from datetime import date
+
+    from actionlines.models import ActionLine
+    from actionlines.services import activity_create, plan_adopt, plan_send_for_review, plan_start
+
+    plan = plan_start(year=2026, acting_user=director)
+    activity_create(
+        plan=plan,
+        acting_user=director,
+        action_line=ActionLine.objects.get(code="talent"),
+        title="Gastlessen",
+        starts_on=date(2026, 2, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    plan_send_for_review(plan=plan, acting_user=director)
+    plan_adopt(plan=plan, acting_user=director)
+    assert _events(Action.PLAN_ADOPTED).get().target_id == str(plan.pk)
+
+
+@pytest.mark.django_db
+def test_exporting_the_contribution_list_is_recorded_with_its_filters(client, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    response = client.get("/bijdragen/exporteren/", {"format": "csv", "partner": "nxp"}, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 200
+    exported = _events(Action.EXPORTED).get()
+    assert exported.actor == nxp_rep and exported.ip_address == ADDRESS
+    assert exported.details == {"what": "contributions", "format": "csv", "filters": {"partner": "nxp"}}
+
+
+@pytest.mark.django_db
+def test_an_import_that_saves_rows_is_recorded_and_a_preview_is_not(nxp, nxp_rep):
+    import time_machine
+
+    from contributions.imports import contributions_import, parse_contributions_file
+    from contributions.models import HourlyRate
+
+    HourlyRate.objects.create(rate="60.00", valid_from="2026-01-01")
+    data = b"Actielijn;Soort;Datum;Omschrijving;Uren\nTalent;Uren;05-10-2026;Gastles;4\n"
+    with time_machine.travel("2026-11-28 10:00:00+01:00", tick=False):
+        parsed = parse_contributions_file(data)
+        contributions_import(partner=nxp, acting_user=nxp_rep, parsed=parsed, commit=False)
+        assert not _events(Action.IMPORTED).exists()
+        result = contributions_import(partner=nxp, acting_user=nxp_rep, parsed=parsed, commit=True)
+    assert result.imported, result.errors
+    assert _events(Action.IMPORTED).get().details == {"rows": 1}
