@@ -271,7 +271,8 @@ def _line_row(line: ActionLine, partners: list[Partner], approved: dict, in_revi
         "goal": line.goal,
         "totals": _figures(_sum(approved.get((p.pk, line.pk), Figures()) for p in partners)),
         "in_review": _figures(_sum(f for (_p, line_id), f in in_review.items() if line_id == line.pk)),
-        "partners": [{"id": p.pk, "name": p.name, "figures": _figures(f)} for p, f in per_partner if f.count],
+        # Every partner, also those without contributions: the report's length never depends on the data.
+        "partners": [{"id": p.pk, "name": p.name, "figures": _figures(f)} for p, f in per_partner],
     }
 
 
@@ -352,31 +353,30 @@ def _cumulative(period: Period, monthly: dict) -> list[dict]:
 
 
 def _appendix(period: Period, partners: list[Partner], lines: list[ActionLine], monthly: dict) -> list[dict]:
-    """Per partner a table: a row per month with approved value per action line, and its totals."""
+    """Per partner of the period a table: a row per month with the approved value per action line, and totals."""
     tables = []
     for partner in partners:
         rows, line_totals = [], [ZERO] * len(lines)
         for month in _months(period.starts_on, period.ends_on):
             values = [sum(monthly.get((partner.pk, line.pk, month), (ZERO, ZERO)), ZERO) for line in lines]
-            if any(values):
-                rows.append(
-                    {
-                        "month": month.isoformat()[:7],
-                        "label": date_format(month, "F Y"),
-                        "values": [_dec(v) for v in values],
-                        "total": _dec(sum(values, ZERO)),
-                    }
-                )
-                line_totals = [a + b for a, b in zip(line_totals, values, strict=True)]
-        if rows:
-            tables.append(
+            # Every month, also empty ones: the appendix is as long for 100 contributions as for 100,000.
+            rows.append(
                 {
-                    "partner": partner.name,
-                    "rows": rows,
-                    "totals": [_dec(v) for v in line_totals],
-                    "total": _dec(sum(line_totals, ZERO)),
+                    "month": month.isoformat()[:7],
+                    "label": date_format(month, "F Y"),
+                    "values": [_dec(v) for v in values],
+                    "total": _dec(sum(values, ZERO)),
                 }
             )
+            line_totals = [a + b for a, b in zip(line_totals, values, strict=True)]
+        tables.append(
+            {
+                "partner": partner.name,
+                "rows": rows,
+                "totals": [_dec(v) for v in line_totals],
+                "total": _dec(sum(line_totals, ZERO)),
+            }
+        )
     return tables
 
 

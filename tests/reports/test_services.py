@@ -197,3 +197,21 @@ def test_the_approved_count_ignores_returned_items(programme, director, nxp):
     ContributionFactory(partner=nxp, returned=True)
     assert report_data(period=parse_period("2026"))["totals"]["approved"]["count"] == 0
     assert Contribution.objects.filter(status=Status.RETURNED).count() == 1
+
+
+def test_the_pdf_is_as_long_for_one_contribution_as_for_every_partner_line_and_month(programme, director):
+    from tests.reports.conftest import make_contributions
+
+    def pages(report: Report) -> int:
+        with report.pdf.open("rb") as handle:
+            return len(PdfReader(io.BytesIO(handle.read())).pages)
+
+    ContributionFactory(partner=programme["nxp"], approved=True)
+    ContributionFactory(partner=programme["lifeport-semicon-industries"], approved=True)  # the same eight partners
+    few = pages(ready_report(director=director))
+    make_contributions(programme, approved=12, submitted=2)
+    for partner in programme.values():  # seven-figure sums make the widest numbers
+        ContributionFactory(partner=partner, approved=True, kind="money", amount=Decimal("9999999.99"))
+    many = ready_report(director=director)
+    assert many.data["totals"]["approved"]["count"] > 500
+    assert pages(many) == few
