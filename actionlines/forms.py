@@ -87,7 +87,7 @@ class PlanForm(forms.ModelForm):
 
 
 class ActivityForm(forms.ModelForm):
-    budget = _amount(_("Budget (€)"), required=True)
+    budget = _amount(_("Budget (€)"), help_text=_("Empty means no budget of its own."))
 
     class Meta:
         model = Activity
@@ -109,6 +109,8 @@ class ActivityForm(forms.ModelForm):
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date cannot be before the start date."))
+        if data.get("budget") is None and "budget" not in self.errors:
+            data["budget"] = 0
         return data
 
     def _post_clean(self) -> None:
