@@ -39,6 +39,22 @@ def partners_missing(period: ReportingPeriod) -> list[Partner]:
     return list(parties_of_period(period).filter(~Exists(submitted)).order_by("name"))
 
 
+def represents(user, partner_id: int) -> Exists:
+    """An EXISTS expression: `user` acts for partner `partner_id` (to annotate onto another query)."""
+    return Exists(representatives_of(Partner(pk=partner_id)).filter(pk=user.pk))
+
+
+def partner_still_missing(*, period: ReportingPeriod, partner_id: int, user) -> Partner | None:
+    """The partner, when it has still submitted nothing for `period` and `user` still acts for it. One query."""
+    submitted = Contribution.objects.filter(partner_id=partner_id, period_id=period.pk, status__in=COUNTS_AS_SUBMITTED)
+    return (
+        Partner.objects.filter(pk=partner_id)
+        .annotate(has_submitted=Exists(submitted), represented=represents(user, partner_id))
+        .filter(has_submitted=False, represented=True)
+        .first()
+    )
+
+
 def representative_pairs(partner_ids: Iterable[int]) -> dict[int, list[int]]:
     """{partner id: [user ids of its active representatives]} in one query."""
     ids = list(partner_ids)

@@ -30,16 +30,18 @@ from django.utils.translation import ngettext
 from actionlines.models import AnnualPlan, Milestone
 from contributions.models import Contribution, ReportingPeriod
 from contributions.models import Status as ContributionStatus
-from partners.models import Agreement, Partner, Role
-from partners.permissions import acts_for, is_programme_staff, users_with_role
+from partners.models import Agreement, Role
+from partners.permissions import is_programme_staff, users_with_role
 from partners.selectors import agreement_status
 from reminders.models import LeadTimes, Preference, Reminder, Rule, Status, new_calendar_token
 from reminders.selectors import (
     milestone_by_key,
     milestone_people,
     open_milestones,
+    partner_still_missing,
     partners_missing,
     representative_pairs,
+    represents,
     safe_path,
 )
 
@@ -157,7 +159,14 @@ def _returned(day: date, lead: LeadTimes) -> list[Due]:
     )
     reps = representative_pairs({partner_id for _pk, partner_id in items})
     return [
-        Due(Rule.RETURNED, f"contribution-{pk}", user_id, returned_on, -lead.returned_days, {"contribution": pk})
+        Due(
+            Rule.RETURNED,
+            f"contribution-{pk}",
+            user_id,
+            returned_on,
+            -lead.returned_days,
+            {"contribution": pk, "partner": partner_id},
+        )
         for pk, partner_id in items
         for user_id in reps.get(partner_id, [])
     ]
@@ -278,11 +287,9 @@ RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
 
 
 def _message_period_due(params: dict, deadline: date, lead_days: int, user) -> Message | None:
-    period = ReportingPeriod.objects.filter(pk=params["period"]).first()
-    partner = Partner.objects.filter(pk=params["partner"]).first()
-    if period is None or partner is None or period.is_closed or period.deadline != deadline:
-        return None
-    if partner not in partners_missing(period) or not acts_for(user, partner):
+    period = ReportingPeriod.objects.open().filter(pk=params["period"], deadline=deadline).first()
+    partner = period and partner_still_missing(period=period, partner_id=params["partner"], user=user)
+    if not partner:
         return None
     values = {"partner": partner.name, "period": period.name, "date": _long(deadline), "when": _in_days(lead_days)}
     return Message(
@@ -324,11 +331,12 @@ def _message_period_missing(params: dict, deadline: date, lead_days: int, user) 
 
 def _message_returned(params: dict, deadline: date, lead_days: int, user) -> Message | None:
     contribution = (
-        Contribution.objects.select_related("partner", "action_line").filter(pk=params["contribution"]).first()
+        Contribution.objects.select_related("partner", "action_line")
+        .filter(pk=params["contribution"], partner_id=params["partner"], status=ContributionStatus.RETURNED)
+        .filter(represents(user, params["partner"]))
+        .first()
     )
-    if contribution is None or contribution.status != ContributionStatus.RETURNED or contribution.reviewed_at is None:
-        return None
-    if timezone.localdate(contribution.reviewed_at) != deadline or not acts_for(user, contribution.partner):
+    if contribution is None or timezone.localdate(contribution.reviewed_at) != deadline:
         return None
     values = {
         "partner": contribution.partner.name,
@@ -625,7 +633,7 @@ def reminder_deliver(*, reminder_id: int) -> str:
     )
     if not claimed:
         return "skipped"
-    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
+    reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
     user = reminder.recipient
     message = None
     if user.is_active:
