@@ -347,7 +347,7 @@ def _message_returned(params: dict, deadline: date, lead_days: int, user) -> Mes
         "comment": contribution.review_comment,
     }
     return Message(
-        title=_("Returned contribution of %(partner)s waiting for you since %(returned)s") % values,
+        title=_("Returned contribution of %(partner)s waiting since %(returned)s") % values,
         paragraphs=[
             ngettext(
                 "The contribution of %(partner)s of %(date)s (%(line)s) was returned %(days)d day ago, on "
