@@ -46,7 +46,7 @@ def test_it_refuses_an_activity_of_another_action_line(plan, nxp, nxp_rep):
     activity = plan.activities.get(title="Onderzoeksprogramma chipontwerp")  # Innovatie
     with pytest.raises(ValidationError) as error:
         _log(nxp_rep, nxp, "marktstrategie", activity)
-    assert error.value.message_dict["activity"] == ["This activity belongs to another action line."]
+    assert error.value.message_dict["activity"] == ["Deze activiteit hoort bij een andere actielijn."]
 
 
 @time_machine.travel("2026-11-28 10:00:00+01:00", tick=False)
@@ -55,7 +55,7 @@ def test_it_refuses_an_activity_of_a_draft_version(plan, nxp, nxp_rep, director)
     activity = draft.activities.get(title="Gezamenlijk marktprofiel Lifeport")
     with pytest.raises(ValidationError) as error:
         _log(nxp_rep, nxp, "marktstrategie", activity)
-    assert error.value.message_dict["activity"] == ["Choose an activity of the adopted annual plan of 2026."]
+    assert error.value.message_dict["activity"] == ["Kies een activiteit uit het vastgestelde jaarplan van 2026."]
 
 
 @time_machine.travel("2026-11-28 10:00:00+01:00", tick=False)

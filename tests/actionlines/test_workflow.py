@@ -87,7 +87,7 @@ def test_the_director_starts_an_empty_draft_for_a_year(director, programme):
 def test_a_second_plan_for_the_same_year_is_refused(director, draft):
     with pytest.raises(ValidationError) as error:
         services.plan_start(year=2026, acting_user=director)
-    assert "already a plan for 2026" in error.value.message_dict["year"][0]
+    assert "Er is al een plan voor 2026" in error.value.message_dict["year"][0]
 
 
 def test_a_plan_before_2026_is_refused(director, programme):
