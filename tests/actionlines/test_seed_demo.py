@@ -50,3 +50,27 @@ def test_realisation_of_the_demo_plan_runs(programme, django_assert_max_num_quer
     with django_assert_max_num_queries(10):
         result = plan_realisation(plan)
     assert result.total.pledged.total_value > 0
+
+
+@pytest.mark.django_db
+def test_seed_lifeport_demo_creates_the_adopted_2026_plan_with_realisation(settings):
+    import time_machine
+    from django.core.management import call_command
+
+    from contributions.models import Contribution
+
+    settings.DEBUG = True
+    with time_machine.travel("2026-11-28 10:00:00+01:00", tick=False):
+        call_command("seed_lifeport", "--demo")
+        plan = AnnualPlan.objects.get()
+        linked = Contribution.objects.filter(activity__plan=plan).count()
+        result = plan_realisation(plan)
+        call_command("seed_lifeport", "--demo")
+
+    assert plan.status == PlanStatus.ADOPTED and plan.year == 2026
+    assert Activity.objects.filter(plan=plan).values("action_line").distinct().count() == 6
+    assert Pledge.objects.filter(activity__plan=plan).values("partner").distinct().count() == 7
+    assert linked > 0 and Contribution.objects.filter(activity__plan=plan).count() == linked
+    assert AnnualPlan.objects.count() == 1
+    assert all(row.approved.total_value > 0 for row in result.activities)  # the demo contributions count
+    assert {row.forecast for row in result.partners} >= {"will_meet", "will_not_meet"}
