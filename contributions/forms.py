@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from actionlines.models import ActionLine
+from actionlines.models import ActionLine, Activity, PlanStatus
 from contributions.models import Kind, ReportingPeriod, Status
 from contributions.permissions import (
     READABLE_BY_ALL_READERS,
@@ -24,6 +24,11 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         return
     for name, messages in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages)
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Activity) -> str:
+        return f"{obj.plan.year} · {obj.action_line.name} · {obj.title}"
 
 
 class ContributionForm(forms.Form):
@@ -56,6 +61,13 @@ class ContributionForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("All kinds except staff hours: the value in euros."),
     )
+    activity = ActivityChoiceField(
+        label=_("Activity in the annual plan"),
+        required=False,
+        queryset=Activity.objects.none(),
+        empty_label=_("No particular activity"),
+        help_text=_("Optional: the activity of the adopted annual plan that this contribution belongs to."),
+    )
     funder = forms.CharField(label=_("Funder"), required=False, max_length=200, help_text=_("Money only."))
     budget_code = forms.CharField(
         label=_("Budget code"), required=False, max_length=40, help_text=_("Money only, e.g. E600014-001.")
@@ -64,6 +76,9 @@ class ContributionForm(forms.Form):
 
     def __init__(self, *args, user, partner: Partner | None = None, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = Activity.objects.filter(plan__status=PlanStatus.ADOPTED).select_related(
+            "plan", "action_line"
+        )
         if editing:
             del self.fields["partner"]  # an item stays with its partner
             return
@@ -76,8 +91,8 @@ class ContributionForm(forms.Form):
     def service_kwargs(self) -> dict:
         """The cleaned values as the keyword arguments of contribution_create / contribution_update."""
         data = self.cleaned_data
-        names = ("action_line", "kind", "date", "description", "hours", "amount", "funder", "budget_code")
-        return {name: data.get(name) if name in ("hours", "amount") else data[name] for name in names}
+        names = ("action_line", "kind", "date", "description", "hours", "amount", "activity", "funder", "budget_code")
+        return {name: data.get(name) if name in ("hours", "amount", "activity") else data[name] for name in names}
 
 
 class EvidenceForm(forms.Form):

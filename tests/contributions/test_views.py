@@ -473,3 +473,31 @@ def test_the_queue_costs_the_same_queries_for_5_and_60_rows(
         response = client.get(reverse("contributions:queue"))
     assert len(re.findall(r"Bijdrage \d+", text(response))) == 50
     assert len(sixty.captured_queries) == len(five.captured_queries)
+
+
+def test_a_contribution_can_be_linked_to_an_activity_of_the_adopted_plan(client, nxp, nxp_rep):
+    from actionlines.models import Activity, AnnualPlan, PlanStatus
+
+    plan = AnnualPlan.objects.create(year=2026, status=PlanStatus.ADOPTED, adopted_at=timezone.now())
+    activity = Activity.objects.create(
+        plan=plan,
+        action_line=talent(),
+        title="Gastlessen op scholen",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+        budget=Decimal("0"),
+    )
+    draft_plan = AnnualPlan.objects.create(year=2027, status=PlanStatus.DRAFT)
+    Activity.objects.create(
+        plan=draft_plan,
+        action_line=talent(),
+        title="Nog niet vastgesteld",
+        starts_on=date(2027, 1, 1),
+        ends_on=date(2027, 12, 31),
+        budget=Decimal("0"),
+    )
+    client.force_login(nxp_rep)
+    form = client.get(reverse("contributions:create")).content.decode()
+    assert "2026 · Talent · Gastlessen op scholen" in form and "Nog niet vastgesteld" not in form
+    client.post(reverse("contributions:create"), form_data(partner=nxp.pk, activity=activity.pk))
+    assert Contribution.objects.get().activity == activity
