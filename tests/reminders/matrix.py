@@ -17,16 +17,14 @@ def _rep():
 
 
 def reminder_url(objects: dict, name: str = "reminders:open") -> str:
-    reminder = Reminder.objects.create(
+    # get_or_create: several URL names (open, mark_read) may be built in one test.
+    reminder, _created = Reminder.objects.get_or_create(
         rule="period_due",
         subject="matrix",
         recipient=_rep(),
         deadline=date(2026, 4, 15),
         lead_days=7,
-        run=uuid.uuid4(),
-        status="sent",
-        title="Matrix",
-        link="/",
+        defaults={"run": uuid.uuid4(), "status": "sent", "title": "Matrix", "link": "/"},
     )
     return reverse(name, args=[reminder.pk])
 
