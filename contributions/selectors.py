@@ -198,6 +198,17 @@ def _parse_cursor(cursor: str | None, key_type: type) -> tuple | None:
     return value, pk
 
 
+def _beyond(key: str, direction: str, value, pk: int) -> Q:
+    """Rows after (key, id) = (value, pk) in `direction` ("lt" or "gt"), written so the index can seek.
+
+    `key <= value AND (key < value OR id < pk)` rather than `key < value OR (key = value AND id < pk)`:
+    the first term is a range on the index, so the database starts reading at the cursor instead of
+    reading (and discarding) every row before it.
+    """
+    inclusive = f"{key}__{direction}e"
+    return Q(**{inclusive: value}) & (Q(**{f"{key}__{direction}": value}) | Q(**{f"id__{direction}": pk}))
+
+
 def keyset_page(
     queryset: QuerySet,
     *,
@@ -221,7 +232,7 @@ def keyset_page(
 
     if backward is not None:
         value, pk = backward
-        condition = Q(**{f"{key}__{earlier}": value}) | Q(**{key: value, f"id__{earlier}": pk})
+        condition = _beyond(key, earlier, value, pk)
         rows = list(queryset.filter(condition).order_by(*reverse_order)[: size + 1])
         if rows:
             more = len(rows) > size
@@ -232,7 +243,7 @@ def keyset_page(
     qs = queryset.order_by(*order)
     if forward is not None:
         value, pk = forward
-        qs = qs.filter(Q(**{f"{key}__{later}": value}) | Q(**{key: value, f"id__{later}": pk}))
+        qs = qs.filter(_beyond(key, later, value, pk))
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
