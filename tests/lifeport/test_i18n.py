@@ -1,11 +1,11 @@
 """Both languages are complete: every msgid translated, nothing fuzzy, and the catalogue covers the code."""
 
-import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import polib
 import pytest
 from django.conf import settings
 
@@ -13,20 +13,18 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 
 def _entries(po: Path) -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of every entry, with plural forms joined."""
-    text = po.read_text()
-    blocks = text.split("\n\n")[1:]  # the header block is first
-    result = []
-    for block in blocks:
-        if block.lstrip().startswith("#~"):
+    """(msgid, msgstr, fuzzy) of every live entry; plural forms joined with "|"."""
+    entries = []
+    for entry in polib.pofile(str(po)):
+        if entry.obsolete:
             continue
-        fuzzy = "#, fuzzy" in block
-        msgid = "".join(re.findall(r'^msgid(?:_plural)? "(.*)"$', block, re.M))
-        strs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, re.M)
-        msgstr = "|".join(a + "".join(re.findall(r'"(.*)"', b)) for a, b in strs)
-        if msgid or strs:
-            result.append((msgid, msgstr, fuzzy))
-    return result
+        msgstr = (
+            "|".join(entry.msgstr_plural[k] for k in sorted(entry.msgstr_plural))
+            if entry.msgid_plural
+            else entry.msgstr
+        )
+        entries.append((entry.msgid, msgstr, entry.fuzzy))
+    return entries
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
