@@ -124,9 +124,7 @@ def _pages() -> list[Page]:
     from partners.models import Partner
 
     nxp = Partner.objects.get(slug="nxp")
-    deep_pk = (
-        Contribution.objects.filter(partner=nxp).order_by("-date", "-id").values_list("id", flat=True)[2000:2001]
-    )
+    deep_pk = Contribution.objects.filter(partner=nxp).order_by("-date", "-id").values_list("id", flat=True)[2000:2001]
 
     def url(name: str, *args, query: str = "") -> str | None:
         try:

@@ -8,8 +8,8 @@ deselected and counted at the end of the run.
 import os
 import shutil
 import time
-from collections.abc import Iterator
 from base64 import b32decode
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
