@@ -501,3 +501,18 @@ def test_a_contribution_can_be_linked_to_an_activity_of_the_adopted_plan(client,
     assert "2026 · Talent · Gastlessen op scholen" in form and "Nog niet vastgesteld" not in form
     client.post(reverse("contributions:create"), form_data(partner=nxp.pk, activity=activity.pk))
     assert Contribution.objects.get().activity == activity
+
+
+def test_the_upload_still_needs_the_csrf_token(nxp, nxp_rep):
+    """The upload view sets its size limit before the body is read (csrf_exempt outside), then checks CSRF."""
+    from tests.conftest import LifeportClient
+
+    item = log(nxp, nxp_rep)
+    browser = LifeportClient(enforce_csrf_checks=True)
+    browser.force_login(nxp_rep)
+    url = reverse("contributions:evidence_add", args=[item.pk])
+    refused = browser.post(url, {"file": SimpleUploadedFile("a.pdf", tiny_pdf())})
+    assert refused.status_code == 403 and not Evidence.objects.exists()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(url).content.decode()).group(1)
+    accepted = browser.post(url, {"file": SimpleUploadedFile("a.pdf", tiny_pdf()), "csrfmiddlewaretoken": token})
+    assert accepted.status_code == 302 and Evidence.objects.count() == 1
