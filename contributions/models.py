@@ -326,3 +326,36 @@ class ContributionPolicy(models.Model):
     def current(cls) -> "ContributionPolicy":
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class ContributionSummary(models.Model):
+    """Running totals per partner × action line × period × kind × status, kept current by database triggers.
+
+    The pages' totals read these few hundred rows instead of summing every contribution, so they cost the
+    same at 1,000 or 1,000,000 contributions. Triggers (migration 0003) add and subtract on every insert,
+    update and delete of a contribution, whatever path made it (services, bulk loads, SQL), so the numbers
+    cannot drift; `services.summaries_rebuild()` recomputes them from scratch. Read through
+    `selectors.summary_totals`, which gives the same `Totals` as `contribution_totals`.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    action_line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    count = models.IntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("contribution totals")
+        verbose_name_plural = _("contribution totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "action_line", "period", "kind", "status"], name="contribution_summary_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "partner"], name="contribution_summary_status")]
+
+    def __str__(self) -> str:
+        return f"{self.partner_id}/{self.action_line_id}/{self.period_id}/{self.kind}/{self.status}: {self.count}"

@@ -68,17 +68,27 @@ def own_partner_ids(user: AnyUser) -> list[int]:
     return cached
 
 
-def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
-    """Every contribution `user` may read (see the module docstring)."""
-    qs = Contribution.objects.all()
+def visibility_condition(user: AnyUser) -> Q | None:
+    """What `user` may read, as a condition on `partner_id` and `status`; None when they read everything.
+
+    Contributions and their summary (ContributionSummary) share these two fields, so the list and its
+    totals (`selectors.summary_totals(condition=...)`) apply the very same rule.
+    """
     if not can_use_contributions(user):
-        return qs.none()
+        return Q(pk__in=[])
     if _sees_drafts_of_everyone(user):
-        return qs
+        return None
     condition = Q(partner_id__in=own_partner_ids(user))
     if sees_all_partners(user):
         condition |= Q(status__in=READABLE_BY_ALL_READERS)
-    return qs.filter(condition)
+    return condition
+
+
+def contributions_visible_to(user: AnyUser) -> QuerySet[Contribution]:
+    """Every contribution `user` may read (see the module docstring)."""
+    condition = visibility_condition(user)
+    qs = Contribution.objects.all()
+    return qs if condition is None else qs.filter(condition)
 
 
 def contribution_for_user(user: AnyUser, pk: int) -> Contribution:

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from actionlines.models import ActionLine
-from contributions.models import IN_KIND, Contribution, Evidence, Kind, ReportingPeriod, Status
+from contributions.models import IN_KIND, Contribution, ContributionSummary, Evidence, Kind, ReportingPeriod, Status
 from lifeport.lib.money import format_euro, format_number
 from partners.models import Partner
 
@@ -102,6 +102,61 @@ def contribution_totals(
         totals.rows[tuple(row[k] for k in keys)] = figures
         totals.total.add(figures)
     return totals
+
+
+SUMMARY_GROUPINGS = GROUPINGS - {"activity"}
+
+
+def summary_totals(
+    *,
+    by: tuple[str, ...] = ("partner", "action_line", "period", "status"),
+    condition: Q | None = None,
+    statuses: tuple[str, ...] | None = None,
+    partner: Partner | int | None = None,
+    period: ReportingPeriod | int | None = None,
+    action_line: ActionLine | int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> Totals:
+    """The same `Totals` as `contribution_totals(queryset=contributions_filtered(...))` with these filters,
+    read from ContributionSummary (kept current by triggers): its cost does not grow with the contributions.
+
+    `condition` is the reader's visibility as a Q on `partner_id` and `status`
+    (`permissions.visibility_condition(user)`); the filters are those of `contributions_filtered`.
+    Activities are not in the summary: group by activity with `contribution_totals`.
+    """
+    unknown = set(by) - SUMMARY_GROUPINGS
+    if unknown:
+        raise ValueError(f"the summary cannot group by {unknown}")
+    qs = ContributionSummary.objects.filter(count__gt=0)
+    if condition is not None:
+        qs = qs.filter(condition)
+    if statuses is not None:
+        qs = qs.filter(status__in=statuses)
+    filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
+    qs = qs.filter(**{name: value for name, value in filters.items() if value not in (None, "")})
+    keys = [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
+    grouped = (
+        qs.order_by()
+        .values(*keys)
+        .annotate(
+            sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
+            sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
+            sum_funded=_sum("value", Q(kind=Kind.MONEY)),
+            items=Sum("count"),
+        )
+    )
+    totals = Totals(by=tuple(by))
+    for row in grouped:
+        figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
+        totals.rows[tuple(row[k] for k in keys)] = figures
+        totals.total.add(figures)
+    return totals
+
+
+def submitted_count() -> int:
+    """How many contributions await review (the menu's badge), from the summary."""
+    return ContributionSummary.objects.filter(status=Status.SUBMITTED).aggregate(n=Sum("count"))["n"] or 0
 
 
 def status_labels() -> dict[str, str]:

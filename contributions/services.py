@@ -614,3 +614,24 @@ def seed_demo_contributions() -> int:
             drafts = [_demo_log(i, partner, rep, lines) for i in in_period if i.day > cutoff]
             created += len(drafts)
     return created
+
+
+@transaction.atomic
+def summaries_rebuild() -> int:
+    """Recompute ContributionSummary from the contributions (after a load that bypassed the triggers).
+
+    The triggers keep the summary current on their own; this is for repairs and bulk loads. Returns the rows.
+    """
+    from django.db import connection
+
+    from contributions.models import ContributionSummary
+
+    key = "partner_id, action_line_id, period_id, kind, status"
+    ContributionSummary.objects.all().delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO contributions_contributionsummary ({key}, count, hours, value) "
+            f"SELECT {key}, COUNT(*), COALESCE(SUM(hours), 0), SUM(value) "
+            f"FROM contributions_contribution GROUP BY {key}"
+        )
+    return ContributionSummary.objects.count()

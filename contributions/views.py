@@ -49,13 +49,14 @@ from contributions.permissions import (
     require_can_change,
     require_contributions_access,
     require_reviewer,
+    visibility_condition,
 )
 from contributions.selectors import (
     contribution_history,
-    contribution_totals,
     contributions_filtered,
     keyset_page,
     review_queue,
+    summary_totals,
     with_evidence_count,
 )
 from partners.models import Partner
@@ -89,7 +90,9 @@ def contribution_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "partner": partner,
         "page": _page(request, with_evidence_count(rows)),
-        "status_rows": _status_rows(contribution_totals(queryset=rows, by=("status",))),
+        "status_rows": _status_rows(
+            summary_totals(by=("status",), condition=visibility_condition(request.user), **filters)
+        ),
         "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
     }
     return render(request, "contributions/contribution_list.html", context)
@@ -276,8 +279,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     require_contributions_access(request.user)
     form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
     partner = form.filters()["partner"]
-    rows = contributions_filtered(queryset=contributions_visible_to(request.user), partner=partner)
-    totals = contribution_totals(queryset=rows, by=("period", "status"))
+    totals = summary_totals(by=("period", "status"), condition=visibility_condition(request.user), partner=partner)
     periods = [
         (period, {status: totals.get(period.pk, status.value) for status in Status})
         for period in ReportingPeriod.objects.select_related("agreement")
@@ -292,7 +294,9 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
     partner = form.filters()["partner"]
     rows = contributions_filtered(queryset=contributions_visible_to(request.user), partner=partner, period=period)
-    totals = contribution_totals(queryset=rows, by=("partner", "status"))
+    totals = summary_totals(
+        by=("partner", "status"), condition=visibility_condition(request.user), partner=partner, period=period
+    )
     status_rows = _status_rows(totals)
     to_submit = sum(figures.count for status, figures in status_rows if figures and status in _EDITABLE)
     context = {
@@ -367,11 +371,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_reviewer(request.user)
     form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
     filters = form.filters()
-    everything = contributions_filtered(queryset=Contribution.objects.all(), **filters)
     context = {
         "form": form,
         "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
-        "status_rows": _status_rows(contribution_totals(queryset=everything, by=("status",)), QUEUE_STATUSES),
+        "status_rows": _status_rows(summary_totals(by=("status",), **filters), QUEUE_STATUSES),
     }
     return render(request, "contributions/queue.html", context)
 
@@ -582,8 +585,6 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
         response = FileResponse(
             exports.export_xlsx(rows), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
         )
-    response["Cache-Control"] = "private, no-store"
-    return response
     audit_record(
         actor=request.user,
         action=Action.EXPORTED,
@@ -593,3 +594,5 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
             "filters": {k: v for k, v in request.GET.items() if k != "format"},
         },
     )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.permissions import can_read_audit_trail
-from contributions.models import Contribution
 from contributions.permissions import can_review, can_use_contributions
+from contributions.selectors import submitted_count
 from partners.permissions import can_see_programme, is_programme_staff
 from reports.permissions import can_see_dashboard, can_see_reports
 
@@ -46,7 +46,7 @@ def navigation(request: HttpRequest) -> dict:
     if can_review(user):
         queue_url = reverse("contributions:queue")
         entries.insert(3, (queue_url, _("Review")))
-        badges[queue_url] = Contribution.objects.submitted().count()  # the one query the menu adds
+        badges[queue_url] = submitted_count()  # the one query the menu adds (from the summary: constant cost)
     # The longest matching prefix is the current page (/bijdragen/beoordelen/ is not also /bijdragen/).
     current = max((url for url, _label in entries if request.path.startswith(url)), key=len, default=None)
     items = [NavItem(url, label, url == current, badges.get(url)) for url, label in entries]
