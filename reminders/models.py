@@ -104,7 +104,6 @@ class LeadTimes(models.Model):
 
 class Status(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
-    SENDING = "sending", _("Being sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("E-mail failed")
     CANCELLED = "cancelled", _("Not sent: no longer needed")

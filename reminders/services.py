@@ -4,8 +4,9 @@ The daily job (`reminders_run`) asks every rule who is due a reminder today, cla
 INSERTing it under its unique key (rule, subject, recipient, deadline, lead time) with ON CONFLICT DO NOTHING,
 and queues one delivery task per claimed row once the claim has committed. A second run the same day, a
 retry or a second beat process finds the keys taken and sends nothing more. The delivery
-(`reminder_deliver`) claims the row again by a conditional UPDATE, checks that the cause is still there
-(the period not yet submitted, the milestone not done) and only then sends the e-mail.
+(`reminder_deliver`) checks that the cause is still there (the period not yet submitted, the milestone not
+done), marks the row sent by a conditional UPDATE (one write, so a duplicate task finds it taken) and only
+then sends the e-mail.
 """
 
 import logging
@@ -622,26 +623,37 @@ def _body(message: Message) -> str:
 
 
 def reminder_deliver(*, reminder_id: int) -> str:
-    """Send one claimed reminder by e-mail and show it in the app; returns the new status.
+    """Send one reminder by e-mail and show it in the app; returns the new status.
 
-    Claims the row by a conditional UPDATE (pending → sending), so two copies of the task send it once.
-    Cancels it when its cause is gone or the recipient left. Raises DeliveryError (the row back to
-    pending) when the mail server refuses it, for the task to retry.
+    Cancels it when its cause is gone or the recipient left. Otherwise claims it with one conditional
+    UPDATE (pending → sent, with the text the app shows) before the e-mail goes out, so a second copy of
+    the task sends nothing. When the mail server refuses it, the row goes back to pending and
+    DeliveryError is raised, for the task to retry.
     """
-    claimed = Reminder.objects.filter(pk=reminder_id, status=Status.PENDING).update(
-        status=Status.SENDING, attempts=F("attempts") + 1
+    reminder = (
+        Reminder.objects.select_related("recipient__profile").filter(pk=reminder_id, status=Status.PENDING).first()
+    )
+    if reminder is None:
+        return "skipped"
+    user = reminder.recipient
+    message = _message_of(reminder) if user.is_active else None
+    pending = Reminder.objects.filter(pk=reminder_id, status=Status.PENDING)
+    if message is None:
+        pending.update(status=Status.CANCELLED)
+        return Status.CANCELLED
+    emailed = bool(user.email)
+    claimed = pending.update(
+        status=Status.SENT,
+        sent_at=timezone.now(),
+        attempts=F("attempts") + 1,
+        title=message.title[:300],
+        body=_body(message),
+        link=message.link,
+        emailed=emailed,
+        last_error="",
     )
     if not claimed:
         return "skipped"
-    reminder = Reminder.objects.select_related("recipient__profile").get(pk=reminder_id)
-    user = reminder.recipient
-    message = None
-    if user.is_active:
-        message = _message_of(reminder)
-    if message is None:
-        Reminder.objects.filter(pk=reminder_id).update(status=Status.CANCELLED)
-        return Status.CANCELLED
-    emailed = bool(user.email)
     if emailed:
         with translation.override(language_of(user)):
             email = _email(reminder, message)
@@ -649,34 +661,17 @@ def reminder_deliver(*, reminder_id: int) -> str:
             email.send()
         except Exception as exc:  # noqa: BLE001 - any mail failure is retried, then recorded
             error = f"{exc.__class__.__name__}: {exc}"[:500]
-            Reminder.objects.filter(pk=reminder_id).update(
-                status=Status.PENDING, last_error=error, title=message.title, link=message.link
+            Reminder.objects.filter(pk=reminder_id, status=Status.SENT).update(
+                status=Status.PENDING, sent_at=None, last_error=error
             )
             raise DeliveryError(error) from exc
-    Reminder.objects.filter(pk=reminder_id).update(
-        status=Status.SENT,
-        sent_at=timezone.now(),
-        title=message.title[:300],
-        body=_body(message),
-        link=message.link,
-        emailed=emailed,
-        last_error="",
-    )
     return Status.SENT
 
 
 def reminder_fail(*, reminder_id: int, error: str) -> None:
     """Record that the e-mail could not be sent after every retry; the reminder still shows in the app."""
-    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
-    message = _message_of(reminder)
-    updates = {"status": Status.FAILED, "last_error": error[:500]}
-    if message is not None:
-        updates.update(
-            title=message.title[:300],
-            body=_body(message),
-            link=message.link,
-        )
-    Reminder.objects.filter(pk=reminder_id).exclude(status=Status.SENT).update(**updates)
+    # The text the app shows was stored when the last attempt claimed the reminder.
+    Reminder.objects.filter(pk=reminder_id, status=Status.PENDING).update(status=Status.FAILED, last_error=error[:500])
     logger.warning("reminder %s failed: %s", reminder_id, error)
 
 
