@@ -41,6 +41,8 @@ def plan_xlsx(plan: AnnualPlan, *, language: str = "nl") -> bytes:
 
     with translation.override(language):
         contents = plan_contents(plan)
+        boundary = plan_boundary(plan)
+        past = str(_("after the agreement"))
         workbook = Workbook()
         sheets = {
             "activities": (
@@ -57,6 +59,7 @@ def plan_xlsx(plan: AnnualPlan, *, language: str = "nl") -> bytes:
                     _("Pledged hours"),
                     _("Pledged in-kind value (€)"),
                     _("Pledged money (€)"),
+                    _("Agreement"),
                 ],
             ),
             "pledges": (
@@ -96,6 +99,7 @@ def plan_xlsx(plan: AnnualPlan, *, language: str = "nl") -> bytes:
                     line, a.title, a.lead_partner.name if a.lead_partner else "", a.starts_on, a.ends_on,
                     _number(a.budget), a.funder, _number(a.pledged.hours), _number(a.pledged.in_kind_value),
                     _number(a.pledged.money),
+                    past if boundary.plan_beyond or boundary.activity_past(a) else "",
                 ])  # fmt: skip
                 for p in a.pledges.all():
                     sheets["pledges"][0].append([

@@ -295,7 +295,13 @@ def plan_compare_view(request: HttpRequest) -> HttpResponse:
         left = plan_for_user(request.user, form.cleaned_data["left"].pk)
         right = plan_for_user(request.user, form.cleaned_data["right"].pk)
         comparison = plan_compare(left, right)
-    context = {"form": form, "comparison": comparison}
+    right = comparison.right if comparison else None
+    context = {
+        "form": form,
+        "comparison": comparison,
+        "plan": right,
+        "boundary": plan_boundary(right) if right else None,
+    }
     return render(request, "actionlines/plan_compare.html", context)
 
 

@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -303,6 +305,7 @@ def test_the_plan_pdf_holds_every_activity_and_the_totals_and_renders_fast(clien
     assert f"pagina 1 van {len(reader.pages)}" in text
 
 
+@time_machine.travel(NOW, tick=False)
 def test_the_plan_xlsx_has_a_sheet_per_part_and_the_totals(client, steering, demo):
     client.force_login(steering)
     response = client.get(_url("plan_xlsx", demo.pk))
@@ -311,18 +314,19 @@ def test_the_plan_xlsx_has_a_sheet_per_part_and_the_totals(client, steering, dem
     activities = list(workbook["Activiteiten"].iter_rows(values_only=True))
     assert len(activities) == 1 + 7 + 1
     assert activities[-1][0] == "Totaal" and activities[-1][5] == 530000
+    past = {row[1] for row in activities[1:-1] if row[10] == "na de overeenkomst"}
+    assert past == {"Zij-instroom en omscholing techniek"}  # runs until 30 June 2027, no successor agreement
     assert len(list(workbook["Toezeggingen"].iter_rows())) == 1 + Pledge.objects.filter(activity__plan=demo).count()
 
 
 # --- No query per row ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def big_draft(draft, director, programme):
+def _add_activities(plan, director, programme, count: int = 12) -> None:
     talent = ActionLine.objects.get(code="talent")
-    for n in range(12):
+    for n in range(count):
         activity = services.activity_create(
-            plan=draft,
+            plan=plan,
             acting_user=director,
             action_line=talent,
             title=f"Extra {n}",
@@ -331,23 +335,30 @@ def big_draft(draft, director, programme):
         )
         services.pledge_set(activity=activity, partner=programme["nxp"], acting_user=director, hours=Decimal("3"))
         services.milestone_create(activity=activity, acting_user=director, title=f"M{n}", due_on=date(2026, 6, 1))
-    return draft
+        services.indicator_create(
+            plan=plan, action_line=talent, acting_user=director, name=f"I{n}", unit="x", target=Decimal("1")
+        )
 
 
-@pytest.mark.parametrize(
-    ("name", "max_queries"),
-    [("plan", 24), ("plan_realisation", 24), ("plans", 14), ("overview", 22), ("plan_compare", 30)],
-)
-def test_list_pages_run_a_fixed_number_of_queries(
-    client, director, big_draft, name, max_queries, django_assert_max_num_queries
-):
+@pytest.mark.parametrize("name", ["plan", "plan_realisation", "plans", "overview", "plan_compare", "plan_xlsx"])
+def test_list_pages_run_a_fixed_number_of_queries(client, director, draft, programme, name):
+    """The same number of queries with 7 activities as with 19 (and a sane ceiling): no query per row."""
     client.force_login(director)
     url = {
-        "plan": big_draft.get_absolute_url(),
-        "plan_realisation": _url("plan_realisation", big_draft.pk),
+        "plan": draft.get_absolute_url(),
+        "plan_realisation": _url("plan_realisation", draft.pk),
         "plans": _url("plans"),
         "overview": _url("overview"),
-        "plan_compare": _url("plan_compare") + f"?left={big_draft.based_on_id}&right={big_draft.pk}",
+        "plan_compare": _url("plan_compare") + f"?left={draft.based_on_id}&right={draft.pk}",
+        "plan_xlsx": _url("plan_xlsx", draft.pk),
     }[name]
-    with django_assert_max_num_queries(max_queries):
-        assert client.get(url).status_code == 200
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    small = count()
+    _add_activities(draft, director, programme)
+    big = count()
+    assert big == small and big <= 45, (small, big)
