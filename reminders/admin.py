@@ -8,7 +8,8 @@ class LeadTimesAdmin(admin.ModelAdmin):
     list_display = ["__str__", "period_due_days", "returned_days", "milestone_due_days", "agreement_end_days"]
 
     def has_add_permission(self, request) -> bool:
-        return not LeadTimes.objects.exists()
+        # One row only, and only for someone with the add permission (not every staff account).
+        return super().has_add_permission(request) and not LeadTimes.objects.exists()
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -28,7 +28,7 @@ ROLES = [
 ]
 # Pattern names that belong to Django itself or need a token; not pages of ours.
 EXEMPT = {
-    "admin:",  # the admin: covered by test_admin_is_for_programme_staff
+    "admin:",  # every admin page, per role: tests/security/test_refusals.py
     "set_language",
     "password_reset_confirm",
     "password_reset_done",
