@@ -1,6 +1,7 @@
 """Benchmark of the daily reminder job (issue 6): 1,000 representatives over 4 reporting periods, eager tasks.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/reminders.py
+    .venv/bin/python bench/reminders.py --sqlite     # the local mode: a SQLite file under var/
 
 Creates its own PostgreSQL database `lifeport_bench_reminders` on the server of DATABASE_URL (never touching any
 other database), seeds the programme and the demo users, and adds 250 partners to the 2026 agreement with four
@@ -53,6 +54,16 @@ def _setup_django(url: str) -> None:
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _sqlite_database() -> str:
+    """A fresh, migrated SQLite file under var/ (the app's local mode: no DATABASE_URL, eager tasks)."""
+    path = BASE_DIR / "var" / "bench_reminders.sqlite3"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "1", "CELERY_BROKER_URL": ""}
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=BASE_DIR, env=env, check=True)
+    return url
 
 
 def _representatives(partners: int, per_partner: int) -> int:
@@ -128,9 +139,20 @@ def main() -> None:
     parser.add_argument("--partners", type=int, default=250)
     parser.add_argument("--per-partner", type=int, default=4)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--sqlite", action="store_true", help="use a SQLite file (the local mode) instead")
+    parser.add_argument(
+        "--no-fsync-wait",
+        action="store_true",
+        help="diagnostic: PostgreSQL synchronous_commit off for the benchmark database (how much is disk flushing)",
+    )
     args = parser.parse_args()
 
-    url = recreate_database(DB_NAME)
+    url = _sqlite_database() if args.sqlite else recreate_database(DB_NAME)
+    if args.no_fsync_wait and not args.sqlite:
+        subprocess.run(
+            ["psql", database_url("postgres"), "-q", "-c", f'ALTER DATABASE "{DB_NAME}" SET synchronous_commit = off'],
+            check=True,
+        )
     _setup_django(url)
     from contributions.models import ReportingPeriod
     from partners.services import seed_demo_users, seed_programme
@@ -157,7 +179,7 @@ def main() -> None:
     row("four periods due at once (2027-01-08)", date(2027, 1, 8))
     row("same day again", date(2027, 1, 8))
 
-    if not args.keep:
+    if not args.keep and not args.sqlite:
         from django.db import connections
 
         connections.close_all()

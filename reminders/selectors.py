@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from actionlines.models import ActionLine, Milestone, PlanStatus
@@ -44,13 +44,18 @@ def represents(user, partner_id: int) -> Exists:
     return Exists(representatives_of(Partner(pk=partner_id)).filter(pk=user.pk))
 
 
-def partner_still_missing(*, period: ReportingPeriod, partner_id: int, user) -> Partner | None:
-    """The partner, when it has still submitted nothing for `period` and `user` still acts for it. One query."""
-    submitted = Contribution.objects.filter(partner_id=partner_id, period_id=period.pk, status__in=COUNTS_AS_SUBMITTED)
+def still_missing(*, period_id: int, partner_id: int, deadline: date, user) -> tuple[str, str] | None:
+    """(partner name, period name) when the period is still open with this deadline, the partner has still
+    submitted nothing for it and `user` still acts for the partner; else None. One query."""
+    period = ReportingPeriod.objects.open().filter(pk=period_id, deadline=deadline).values("name")[:1]
+    submitted = Contribution.objects.filter(partner_id=partner_id, period_id=period_id, status__in=COUNTS_AS_SUBMITTED)
     return (
         Partner.objects.filter(pk=partner_id)
-        .annotate(has_submitted=Exists(submitted), represented=represents(user, partner_id))
-        .filter(has_submitted=False, represented=True)
+        .annotate(
+            period_name=Subquery(period), has_submitted=Exists(submitted), represented=represents(user, partner_id)
+        )
+        .filter(period_name__isnull=False, has_submitted=False, represented=True)
+        .values_list("name", "period_name")
         .first()
     )
 

@@ -39,11 +39,11 @@ from reminders.selectors import (
     milestone_by_key,
     milestone_people,
     open_milestones,
-    partner_still_missing,
     partners_missing,
     representative_pairs,
     represents,
     safe_path,
+    still_missing,
 )
 
 logger = logging.getLogger(__name__)
@@ -288,11 +288,11 @@ RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
 
 
 def _message_period_due(params: dict, deadline: date, lead_days: int, user) -> Message | None:
-    period = ReportingPeriod.objects.open().filter(pk=params["period"], deadline=deadline).first()
-    partner = period and partner_still_missing(period=period, partner_id=params["partner"], user=user)
-    if not partner:
+    names = still_missing(period_id=params["period"], partner_id=params["partner"], deadline=deadline, user=user)
+    if names is None:
         return None
-    values = {"partner": partner.name, "period": period.name, "date": _long(deadline), "when": _in_days(lead_days)}
+    period = ReportingPeriod(pk=params["period"])
+    values = {"partner": names[0], "period": names[1], "date": _long(deadline), "when": _in_days(lead_days)}
     return Message(
         title=_("Submit the contributions of %(partner)s for %(period)s by %(date)s") % values,
         paragraphs=[
