@@ -51,6 +51,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A fast hasher: every persona's password is hashed, and PBKDF2 costs ~0.5 s each on these machines.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 # --- Signing in: force_login passes the second factor too -------------------------------------

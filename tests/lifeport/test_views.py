@@ -84,3 +84,12 @@ def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client, nxp
     client.cookies.clear()
     client.force_login(nxp_rep)
     assert "Current agreement" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_refusals_are_dutch_pages_in_the_house_style(client, nxp_rep, asmpt):
+    client.force_login(nxp_rep)
+    missing = client.get("/partners/bestaat-niet/")
+    assert missing.status_code == 404
+    assert "Pagina niet gevonden" in missing.content.decode()
+    assert 'class="utrecht-skip-link' in missing.content.decode()
