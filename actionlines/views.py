@@ -7,6 +7,7 @@ Each view: a permission helper (actionlines.permissions), a form, one service ca
 import time
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -389,7 +390,7 @@ def _delete_view(request: HttpRequest, *, obj, plan: AnnualPlan, action: Callabl
 def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
     activity = activity_for_user(request.user, pk)
     check(can_edit_line(request.user, activity.plan, activity.action_line))
-    action = lambda: services.activity_delete(activity=activity, acting_user=request.user)  # noqa: E731
+    action = partial(services.activity_delete, activity=activity, acting_user=request.user)
     return _delete_view(request, obj=activity, plan=activity.plan, action=action, what=_("activity"))
 
 
@@ -434,7 +435,7 @@ def pledge_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def pledge_delete(request: HttpRequest, pk: int) -> HttpResponse:
     pledge = pledge_for_user(request.user, pk)
     check(can_edit_line(request.user, pledge.activity.plan, pledge.activity.action_line))
-    action = lambda: services.pledge_delete(pledge=pledge, acting_user=request.user)  # noqa: E731
+    action = partial(services.pledge_delete, pledge=pledge, acting_user=request.user)
     return _delete_view(request, obj=pledge, plan=pledge.activity.plan, action=action, what=_("pledge"))
 
 
@@ -480,7 +481,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
     milestone = milestone_for_user(request.user, pk)
     activity = milestone.activity
     check(can_edit_line(request.user, activity.plan, activity.action_line))
-    action = lambda: services.milestone_delete(milestone=milestone, acting_user=request.user)  # noqa: E731
+    action = partial(services.milestone_delete, milestone=milestone, acting_user=request.user)
     return _delete_view(request, obj=milestone, plan=activity.plan, action=action, what=_("milestone"))
 
 
@@ -543,7 +544,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def indicator_delete(request: HttpRequest, pk: int) -> HttpResponse:
     indicator = indicator_for_user(request.user, pk)
     check(can_edit_line(request.user, indicator.plan, indicator.action_line))
-    action = lambda: services.indicator_delete(indicator=indicator, acting_user=request.user)  # noqa: E731
+    action = partial(services.indicator_delete, indicator=indicator, acting_user=request.user)
     return _delete_view(request, obj=indicator, plan=indicator.plan, action=action, what=_("indicator"))
 
 

@@ -362,3 +362,17 @@ def test_list_pages_run_a_fixed_number_of_queries(client, director, draft, progr
     _add_activities(draft, director, programme)
     big = count()
     assert big == small and big <= 45, (small, big)
+
+
+def test_removing_asks_first_then_removes_only_in_a_draft(client, director, talent_lead, draft, demo):
+    pledge = draft.activities.get(action_line__code="innovatie").pledges.first()
+    client.force_login(talent_lead)
+    assert client.post(_url("pledge_delete", pledge.pk)).status_code == 403  # Innovatie is not their line
+    client.force_login(director)
+    confirm = client.get(_url("pledge_delete", pledge.pk))
+    assert confirm.status_code == 200 and "verwijderen?" in _text(confirm)
+    assert client.post(_url("pledge_delete", pledge.pk)).status_code == 302
+    assert not Pledge.objects.filter(pk=pledge.pk).exists()
+    frozen = demo.activities.first()
+    assert client.post(_url("activity_delete", frozen.pk)).status_code == 403
+    assert demo.activities.filter(pk=frozen.pk).exists()
