@@ -229,6 +229,21 @@ def test_an_unusable_file_gives_a_clear_message(programme, data, message):
     assert message in error.value.message
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_more_than_1000_rows_are_refused_with_a_dutch_number(programme, fmt):
+    rows = [["2026-03-01", "Talent", "Uren", "4", "", f"Rij {i}", "", ""] for i in range(1001)]
+    data = csv_bytes([DUTCH, *rows]) if fmt == "csv" else xlsx([DUTCH, *[[None] * 8] * 300, *rows])
+    with translation.override("nl"), pytest.raises(ImportFileError) as error:
+        parse_contributions_file(data)
+    assert "1.000" in error.value.message
+
+
+def test_blank_rows_in_a_spreadsheet_keep_the_row_numbers(rate, nxp, nxp_rep):
+    rows = [*[[None] * 8] * 1200, [date(2026, 12, 24), "Talent", "Uren", 8, None, "Kerst", None, None]]
+    result = run(xlsx([DUTCH, *rows]), nxp, nxp_rep, commit=False)
+    assert [(e.row, e.column) for e in result.errors] == [(1202, "Datum")]
+
+
 def test_an_xlsx_without_the_right_columns_is_refused_with_the_names_of_the_missing_ones(programme):
     with translation.override("nl"), pytest.raises(ImportFileError) as error:
         parse_contributions_file(xlsx([["Datum", "Wat"], [date(2026, 1, 1), "x"]]))
