@@ -149,7 +149,19 @@ def talent_lead(programme):
     return UserFactory(username="lead-talent", leads=ActionLine.objects.get(code="talent"))
 
 
-# --- Celery: a real worker on Redis ------------------------------------------------------------
+# --- Celery: in-process by default, a real worker on Redis where a test asks for it -------------
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator:
+    """Tasks run in-process in tests, also when CI configures a broker; `celery_worker`, set up after this
+    autouse fixture, switches to the real worker for the tests that ask for it."""
+    from lifeport.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
 
 
 @pytest.fixture
@@ -168,7 +180,6 @@ def celery_worker(transactional_db) -> Iterator:
     app.conf.update(broker_url=test_url, result_backend=test_url, task_always_eager=False)
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as w:
         yield w
-    app.conf.update(task_always_eager=settings.CELERY_TASK_ALWAYS_EAGER)
 
 
 # --- Browser: Debian's Chromium through Playwright ---------------------------------------------

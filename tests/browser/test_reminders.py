@@ -6,7 +6,6 @@ import pytest
 import time_machine
 
 from contributions.models import ReportingPeriod
-from lifeport.celery import app
 from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
 from reminders.services import reminders_run
 from tests.conftest import assert_no_axe_violations, log_in
@@ -14,15 +13,7 @@ from tests.conftest import assert_no_axe_violations, log_in
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def eager_tasks():
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
-def test_a_representative_follows_a_reminder_to_the_reporting_period(page, eager_tasks):
+def test_a_representative_follows_a_reminder_to_the_reporting_period(page):
     seed_programme()
     seed_demo_users()
     with time_machine.travel("2026-04-08 08:00:00+02:00", tick=True):

@@ -13,7 +13,6 @@ from django.core import mail
 
 from actionlines.models import ActionLine
 from contributions.models import Contribution, Kind, ReportingPeriod
-from lifeport.celery import app
 from reminders.tasks import run_daily
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -27,16 +26,6 @@ def at_eight(day: date) -> datetime:
 def sent(outbox=None) -> set[tuple[str, str]]:
     """(recipient, subject) of every e-mail in the outbox."""
     return {(message.to[0], message.subject) for message in (outbox if outbox is not None else mail.outbox)}
-
-
-@pytest.fixture(autouse=True)
-def _eager_tasks():
-    """Tasks run in-process here even when a broker is configured (CI); the `celery_worker` fixture, set up
-    after this one, switches to the real worker for the tests that ask for it."""
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
 
 
 @pytest.fixture

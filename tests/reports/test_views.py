@@ -15,17 +15,6 @@ def reports(programme):
     return report_objects(programme)
 
 
-@pytest.fixture
-def eager_celery():
-    """Tasks run in-process here, also when a broker is configured (the real worker runs in test_tasks.py)."""
-    from lifeport.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
 @pytest.mark.parametrize("who", ["nxp_rep", "observer", "talent_lead"])
 def test_a_representative_an_observer_and_a_lead_cannot_reach_a_draft_report(client, reports, who, request):
     client.force_login(request.getfixturevalue(who))
@@ -62,7 +51,7 @@ def test_a_steering_member_reads_a_draft_but_cannot_change_it(client, reports, s
 
 
 def test_the_director_writes_the_summary_and_generates_the_pdf(
-    client, programme, director, django_capture_on_commit_callbacks, eager_celery
+    client, programme, director, django_capture_on_commit_callbacks
 ):
     ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(10))
     client.force_login(director)
@@ -149,7 +138,7 @@ def test_list_pages_need_few_queries_whatever_the_number_of_rows(
 
 
 def test_the_xlsx_holds_the_tables_and_every_contribution(
-    client, programme, director, django_capture_on_commit_callbacks, eager_celery
+    client, programme, director, django_capture_on_commit_callbacks
 ):
     import io
 
