@@ -302,11 +302,11 @@ def contribution_approve(
     locked.version += 1
     locked._history_user = acting_user
     locked.save()
-    return locked
-
     audit_record(
         actor=acting_user, action=Action.APPROVED, target=locked, request=request, details={"value": locked.value}
     )
+    return locked
+
 
 @transaction.atomic
 def contribution_return(
@@ -321,9 +321,9 @@ def contribution_return(
     locked.version += 1
     locked._history_user = acting_user
     locked.save()
+    audit_record(actor=acting_user, action=Action.RETURNED, target=locked, request=request)
     return locked
 
-    audit_record(actor=acting_user, action=Action.RETURNED, target=locked, request=request)
 
 @transaction.atomic
 def contribution_reopen(
@@ -339,8 +339,6 @@ def contribution_reopen(
     locked._change_reason = reason.strip()
     locked._history_user = acting_user
     locked.save()
-    return locked
-
     audit_record(
         actor=acting_user,
         action=Action.REOPENED,
@@ -348,6 +346,8 @@ def contribution_reopen(
         request=request,
         details={"reason": reason.strip()[:500]},
     )
+    return locked
+
 
 def _delete_files_on_commit(names: list[str]) -> None:
     # Only once the rows are gone for good: a rolled-back delete must not lose the files.
