@@ -75,3 +75,7 @@ restore:
 messages-update: $(STAMP)
 	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
 	$(PY) bin/po_sync.py .
+
+## Every page and job against a bare signed-in view at 1,000 / 10,000 / 100,000 contributions (PostgreSQL).
+bench: install
+	$(PY) bench/harness.py $(BENCH_ARGS)

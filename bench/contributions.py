@@ -28,7 +28,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import bulk_contributions, database_url, recreate_database  # noqa: E402
+from bench.data import (  # noqa: E402
+    bulk_load,
+    database_url,
+    recreate_database,
+    signed_in_client,
+    workflow_timestamps,
+)
 
 DB_NAME = "lifeport_bench"
 
@@ -76,62 +82,6 @@ def _seed() -> None:
     seed_demo_rate_card()
 
 
-def _bulk_load(size: int) -> int:
-    """bulk_create up to `size` contributions (bench/data.py). The summary triggers are switched off for the
-    load and the summary rebuilt once after it: the same result as row by row, in a fraction of the time."""
-    from django.db import connection
-
-    from contributions.services import summaries_rebuild
-
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE contributions_contribution DISABLE TRIGGER contributions_summary_insert_delete")
-    try:
-        added = bulk_contributions(size)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE contributions_contribution ENABLE TRIGGER contributions_summary_insert_delete")
-    summaries_rebuild()
-    return added
-
-
-def _workflow_timestamps() -> None:
-    """bench/data.py sets statuses only; give submitted and reviewed items the timestamps the workflow sets."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE contributions_contribution SET submitted_at = (date + interval '20 days 10 hours' "
-            "+ (id % 600) * interval '1 minute') AT TIME ZONE 'Europe/Amsterdam' "
-            "WHERE status <> 'draft' AND submitted_at IS NULL"
-        )
-        cursor.execute(
-            "UPDATE contributions_contribution SET reviewed_at = submitted_at + interval '3 days' "
-            "WHERE status IN ('approved', 'returned') AND reviewed_at IS NULL"
-        )
-        cursor.execute("ANALYZE")
-
-
-def _client(username: str):
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    user = get_user_model().objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    try:  # two-step verification: mark the session verified with the user's device, as a real sign-in does
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-        if device:
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-    except ImportError:
-        pass
-    return client
-
-
 def _pages() -> list[Page]:
     from django.urls import reverse
 
@@ -157,7 +107,7 @@ def _measure(size: int, rounds: int) -> list[Figure]:
     from django.test.utils import CaptureQueriesContext
 
     pages = _pages()
-    clients = {page.username: _client(page.username) for page in pages}
+    clients = {page.username: signed_in_client(page.username) for page in pages}
     for page in pages:  # warm-up: templates, caches, the connection
         clients[page.username].get(page.url)
     timings: dict[str, list[float]] = {page.label: [] for page in pages}
@@ -234,8 +184,8 @@ def main() -> None:
         figures: list[Figure] = []
         for size in sizes:
             start = time.perf_counter()
-            added = _bulk_load(size)
-            _workflow_timestamps()
+            added = bulk_load(size)
+            workflow_timestamps()
             seconds = time.perf_counter() - start
             print(f"{size:,} contributions (+{added:,} in {seconds:.1f} s, bulk_create)", flush=True)
             figures += _measure(size, args.rounds)

@@ -91,3 +91,59 @@ def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today
         Contribution.objects.bulk_create(rows, batch_size=batch)
         added += len(rows)
     return added
+
+
+def bulk_load(size: int) -> int:
+    """bulk_create up to `size` contributions (bench/data.py). The summary triggers are switched off for the
+    load and the summary rebuilt once after it: the same result as row by row, in a fraction of the time."""
+    from django.db import connection
+
+    from contributions.services import summaries_rebuild
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE contributions_contribution DISABLE TRIGGER contributions_summary_insert_delete")
+    try:
+        added = bulk_contributions(size)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE contributions_contribution ENABLE TRIGGER contributions_summary_insert_delete")
+    summaries_rebuild()
+    return added
+
+
+def workflow_timestamps() -> None:
+    """bench/data.py sets statuses only; give submitted and reviewed items the timestamps the workflow sets."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE contributions_contribution SET submitted_at = (date + interval '20 days 10 hours' "
+            "+ (id % 600) * interval '1 minute') AT TIME ZONE 'Europe/Amsterdam' "
+            "WHERE status <> 'draft' AND submitted_at IS NULL"
+        )
+        cursor.execute(
+            "UPDATE contributions_contribution SET reviewed_at = submitted_at + interval '3 days' "
+            "WHERE status IN ('approved', 'returned') AND reviewed_at IS NULL"
+        )
+        cursor.execute("ANALYZE")
+
+
+def signed_in_client(username: str):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    try:  # two-step verification: mark the session verified with the user's device, as a real sign-in does
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+    except ImportError:
+        pass
+    return client

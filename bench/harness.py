@@ -29,7 +29,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import bulk_contributions, recreate_database  # noqa: E402
+from bench.data import bulk_load, recreate_database, signed_in_client, workflow_timestamps  # noqa: E402
 
 DB_NAME = "lifeport_bench"
 
@@ -81,39 +81,23 @@ def _setup_django(url: str) -> None:
 
 
 def _seed() -> None:
+    from django.contrib.auth import get_user_model
+
+    from actionlines.services import seed_demo_plan
+    from contributions.services import seed_demo_rate_card
     from partners.services import seed_demo_users, seed_programme
+    from reports.services import report_create
 
     seed_programme()
     seed_demo_users()
-    for module, function in (
-        ("contributions.services", "seed_demo_rate_card"),
-        ("actionlines.services", "seed_demo_plan"),
-    ):
-        try:
-            getattr(__import__(module, fromlist=[function]), function)()
-        except (ImportError, AttributeError):
-            pass
+    seed_demo_rate_card()
+    seed_demo_plan()
+    report_create(period_key="2026", language="nl", acting_user=get_user_model().objects.get(username="directeur"))
 
 
 def _session_cookie(username: str) -> str:
-    """A signed-in session for `username`, made the way Django's test client makes one."""
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    session = client.session
-    try:  # two-factor: mark the session verified with the user's device, as a real sign-in would
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()
-        if device:
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-    except ImportError:
-        pass
-    return client.cookies["sessionid"].value
+    """A signed-in (and, for two-factor users, verified) session for `username`."""
+    return signed_in_client(username).cookies["sessionid"].value
 
 
 def _pages() -> list[Page]:
@@ -137,27 +121,29 @@ def _pages() -> list[Page]:
         deep_item = Contribution.objects.get(pk=deep_pk[0])
         list_url = url("contributions:list")
         deep = f"{list_url}?after={deep_item.date:%Y-%m-%d}_{deep_item.pk}" if list_url else None
+    from actionlines.models import AnnualPlan
+    from reports.models import Report
+
+    plan = AnnualPlan.objects.adopted().for_year(2026).first()
+    report = Report.objects.filter(period_key="2026").order_by("-version").first()
     return [
         Page("floor: trivial signed-in view", "nxp", url("ping")),
         Page("contribution list, first page", "nxp", url("contributions:list")),
         Page("contribution list, deep page", "nxp", deep),
-        Page("review queue", "directeur", url("contributions:review")),
+        Page("review queue", "directeur", url("contributions:queue")),
         Page("dashboard", "directeur", url("reports:dashboard")),
-        Page("plan against realisation", "directeur", url("actionlines:realisation")),
-        Page("report preview", "directeur", url("reports:preview_period", "2026")),
-        Page("CSV export", "nxp", url("contributions:export", query="?format=csv")),
+        Page("plan against realisation", "directeur", plan and url("actionlines:plan_realisation", plan.pk)),
         Page("director's overview", "directeur", url("actionlines:overview")),
+        Page("report preview, 2026", "directeur", report and url("reports:detail", report.pk)),
+        Page("CSV export, own contributions", "nxp", url("contributions:export", query="?format=csv")),
     ]
 
 
 def _count_queries(page: Page) -> tuple[int | None, int | None]:
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=page.persona))
+    client = signed_in_client(page.persona)
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(page.url)
     return len(ctx.captured_queries), response.status_code
@@ -228,24 +214,51 @@ def _worker_peak_rss_mb(master: subprocess.Popen) -> float | None:
     return max(peaks) if peaks else None
 
 
+def _timed(label: str, size: int, job) -> dict:
+    start = time.perf_counter()
+    note = job()
+    return {"size": size, "job": label, "seconds": round(time.perf_counter() - start, 2), "note": note}
+
+
 def _jobs(size: int) -> list[dict]:
-    """Time the heavy jobs in-process, where they exist."""
-    results = []
-    candidates = [
-        ("PDF report, year 2026", "reports.services", "bench_render_year_pdf"),
-        ("XLSX export, all contributions", "contributions.exports", "bench_export_all_xlsx"),
-        ("daily reminder job", "reminders.services", "bench_run_daily_job"),
+    """The heavy jobs, in-process, each through the same service its Celery task calls."""
+    import io
+    from datetime import date
+
+    from django.core import mail
+    from django.test.utils import override_settings
+    from pypdf import PdfReader
+
+    from contributions.exports import export_xlsx
+    from contributions.models import Contribution
+    from reminders.services import reminders_run
+    from reports.models import Report
+    from reports.services import report_build_data, report_pdf_bytes
+
+    def pdf() -> str:
+        report = Report.objects.filter(period_key="2026").order_by("-version").first()
+        data = report_pdf_bytes(report=report, data=report_build_data(report))
+        return f"{len(PdfReader(io.BytesIO(data)).pages)} pages, {len(data) / 1e3:.0f} kB"
+
+    def xlsx() -> str:
+        with export_xlsx(Contribution.objects.all()) as file:
+            megabytes = file.seek(0, 2) / 1e6
+        return f"{Contribution.objects.count():,} rows, {megabytes:.1f} MB"
+
+    def reminders() -> str:
+        from reminders.models import Reminder
+
+        Reminder.objects.all().delete()  # each size sends the day's reminders afresh
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            mail.outbox = []
+            claimed = len(reminders_run(day=date(2026, 4, 8)).claimed)
+            return f"{claimed} reminders, {len(mail.outbox)} e-mails (8 April 2026)"
+
+    return [
+        _timed("PDF report, year 2026 (render)", size, pdf),
+        _timed("XLSX export, all contributions", size, xlsx),
+        _timed("daily reminder job (eager tasks)", size, reminders),
     ]
-    for label, module, function in candidates:
-        try:
-            job = getattr(__import__(module, fromlist=[function]), function)
-        except (ImportError, AttributeError):
-            results.append({"size": size, "job": label, "seconds": None, "note": "not built"})
-            continue
-        start = time.perf_counter()
-        note = job() or ""
-        results.append({"size": size, "job": label, "seconds": round(time.perf_counter() - start, 2), "note": note})
-    return results
 
 
 def _fmt(value: float | int | None, places: int = 1) -> str:
@@ -288,19 +301,10 @@ def main() -> None:
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), sizes=sizes, rounds=args.rounds)
     server = _start_gunicorn(args.port, dict(os.environ))
     try:
-        from django.db import connection
-
         for size in sizes:
             t0 = time.perf_counter()
-            added = bulk_contributions(size)
-            try:
-                from contributions.services import summaries_rebuild
-
-                summaries_rebuild()
-            except ImportError:
-                pass
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+            added = bulk_load(size)
+            workflow_timestamps()
             print(f"{size:,} contributions (+{added:,} in {time.perf_counter() - t0:.1f} s)", flush=True)
             pages = _pages()
             cookies = {p.persona: _session_cookie(p.persona) for p in pages}
