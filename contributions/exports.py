@@ -255,10 +255,3 @@ def _figure_cells(sheet, label: str, figures) -> list:
         cell.number_format = number_format
         cells.append(cell)
     return cells
-
-
-def bench_export_all_xlsx() -> str:
-    """For bench/harness.py: every contribution as XLSX; returns the file size."""
-    with export_xlsx(Contribution.objects.all()) as file:
-        size = file.seek(0, 2)
-    return f"{Contribution.objects.count():,} rows, {size / 1e6:.1f} MB"

@@ -720,14 +720,3 @@ def lead_times_update(*, lead_times: LeadTimes, acting_user) -> LeadTimes:
     lead_times.full_clean()
     lead_times.save()
     return lead_times
-
-
-def bench_run_daily_job() -> str:
-    """For bench/harness.py (`make bench`): the daily job for 8 April 2026, in-process, mail kept in memory."""
-    from django.core import mail
-    from django.test.utils import override_settings
-
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
-        mail.outbox = []
-        result = reminders_run(day=date(2026, 4, 8))
-        return f"{len(result.claimed)} reminders, {len(mail.outbox)} e-mails"
