@@ -16,8 +16,6 @@ load changing between the two sizes (on a shared machine the floor itself can mo
 """
 
 import argparse
-import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -32,6 +30,7 @@ from bench.data import (  # noqa: E402
     bulk_load,
     database_url,
     recreate_database,
+    setup_django,
     signed_in_client,
     workflow_timestamps,
 )
@@ -54,23 +53,6 @@ class Figure:
     queries: int
     status: int
     ratio: float = 0.0
-
-
-def _setup_django(url: str) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="lifeport.settings",
-        DEBUG="0",
-        HTTPS="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="testserver",
-        STATIC_MANIFEST="false",
-        CELERY_BROKER_URL="",
-        LOG_LEVEL="WARNING",
-    )
-    import django
-
-    django.setup()
 
 
 def _seed() -> None:
@@ -179,7 +161,7 @@ def main() -> None:
 
     url = recreate_database(DB_NAME)
     try:
-        _setup_django(url)
+        setup_django(url)
         _seed()
         figures: list[Figure] = []
         for size in sizes:

@@ -23,6 +23,27 @@ def database_url(name: str) -> str:
     return f"{server}/{name}"
 
 
+def setup_django(url: str) -> None:
+    """Django with production settings (DEBUG off, in-process tasks) against the benchmark database `url`."""
+    import secrets
+
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="lifeport.settings",
+        DEBUG="0",
+        HTTPS="false",
+        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        STATIC_MANIFEST="false",
+        CELERY_BROKER_URL="",
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+    )
+    os.chdir(BASE_DIR)
+    import django
+
+    django.setup()
+
+
 def recreate_database(name: str) -> str:
     """Drop and create database `name`, migrate it, and return its URL. Never touches another database."""
     if not name.startswith("lifeport_bench"):

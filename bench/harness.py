@@ -15,7 +15,6 @@ import argparse
 import http.client
 import json
 import os
-import secrets
 import signal
 import statistics
 import subprocess
@@ -29,7 +28,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import bulk_load, recreate_database, signed_in_client, workflow_timestamps  # noqa: E402
+from bench.data import bulk_load, recreate_database, setup_django, signed_in_client, workflow_timestamps  # noqa: E402
 
 DB_NAME = "lifeport_bench"
 
@@ -62,22 +61,6 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     jobs: list[dict] = field(default_factory=list)
     peak_worker_rss_mb: float | None = None
-
-
-def _setup_django(url: str) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="lifeport.settings",
-        DEBUG="0",
-        HTTPS="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        STATIC_MANIFEST="false",
-        CELERY_BROKER_URL="",
-    )
-    import django
-
-    django.setup()
 
 
 def _seed() -> None:
@@ -296,7 +279,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     url = recreate_database(DB_NAME)
-    _setup_django(url)
+    setup_django(url)
     _seed()
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), sizes=sizes, rounds=args.rounds)
     server = _start_gunicorn(args.port, dict(os.environ))

@@ -20,7 +20,6 @@ The database is dropped at the end unless --keep is given.
 
 import argparse
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -31,26 +30,13 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import database_url, recreate_database  # noqa: E402
+from bench.data import database_url, recreate_database, setup_django  # noqa: E402
 
 DB_NAME = "lifeport_bench_reminders"
 
 
 def _setup_django(url: str) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="lifeport.settings",
-        DEBUG="0",
-        HTTPS="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        STATIC_MANIFEST="false",
-        CELERY_BROKER_URL="",
-    )
-    os.chdir(BASE_DIR)
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -15,8 +15,6 @@ Goal (issue 5): under 5 seconds at both sizes, with the same page count.
 
 import argparse
 import io
-import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -26,27 +24,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import bulk_contributions, database_url, recreate_database  # noqa: E402
+from bench.data import bulk_contributions, database_url, recreate_database, setup_django  # noqa: E402
 
 DB_NAME = "lifeport_bench_reports"
 BULK = 100_000
-
-
-def _setup_django(url: str) -> None:
-    os.environ.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="lifeport.settings",
-        DEBUG="0",
-        HTTPS="false",
-        SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        STATIC_MANIFEST="false",
-        CELERY_BROKER_URL="",
-    )
-    os.chdir(BASE_DIR)
-    import django
-
-    django.setup()
 
 
 def _seed_demo_year() -> None:
@@ -130,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
 
     url = recreate_database(DB_NAME)
-    _setup_django(url)
+    setup_django(url)
     _seed_demo_year()
     _render()  # warm up: imports, fonts, matplotlib's font cache
     rows = [_measure("demo year 2026", args.rounds)]
