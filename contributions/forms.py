@@ -9,10 +9,12 @@ from contributions.models import Kind, ReportingPeriod, Status
 from contributions.permissions import (
     READABLE_BY_ALL_READERS,
     own_partner_ids,
+    own_partners,
     partners_selectable_by,
     sees_all_partners,
 )
 from contributions.services import MAX_EVIDENCE_BYTES
+from lifeport.lib.forms import ModelChoiceField, Select
 from partners.models import Partner
 from partners.permissions import is_programme_staff
 
@@ -26,7 +28,7 @@ def add_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(name if name in form.fields else None, messages)
 
 
-class ActivityChoiceField(forms.ModelChoiceField):
+class ActivityChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Activity) -> str:
         return f"{obj.plan.year} · {obj.action_line.name} · {obj.title}"
 
@@ -34,8 +36,8 @@ class ActivityChoiceField(forms.ModelChoiceField):
 class ContributionForm(forms.Form):
     """Create and edit. The hourly rate and the value are never typed: the service derives them."""
 
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
-    action_line = forms.ModelChoiceField(label=_("Action line"), queryset=ActionLine.objects.all())
+    partner = ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
+    action_line = ModelChoiceField(label=_("Action line"), queryset=ActionLine.objects.all())
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     date = forms.DateField(
         label=_("Date"),
@@ -128,11 +130,13 @@ class ContributionFilterForm(forms.Form):
     and ignored; a representative without a choice sees their (first) partner.
     """
 
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False)
-    period = forms.ModelChoiceField(label=_("Period"), queryset=ReportingPeriod.objects.all(), required=False)
-    action_line = forms.ModelChoiceField(label=_("Action line"), queryset=ActionLine.objects.all(), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    partner = ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), required=False)
+    period = ModelChoiceField(label=_("Period"), queryset=ReportingPeriod.objects.all(), required=False)
+    action_line = ModelChoiceField(label=_("Action line"), queryset=ActionLine.objects.all(), required=False)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("All kinds")), *Kind.choices], required=False, widget=Select
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select)
 
     def __init__(self, data=None, *, user, fields: tuple[str, ...] | None = None) -> None:
         super().__init__(data if data is not None else {})
@@ -167,8 +171,8 @@ class ContributionFilterForm(forms.Form):
         return result
 
     def default_partner(self) -> Partner | None:
-        ids = own_partner_ids(self.user)
-        return Partner.objects.filter(pk=ids[0]).first() if ids else None
+        partners = own_partners(self.user)
+        return partners[0] if partners else None
 
     def has_filter_errors(self) -> bool:
         return bool(self.errors) and NON_FIELD_ERRORS not in self.errors
@@ -181,7 +185,7 @@ def _reads_drafts(user) -> bool:
 class ImportForm(forms.Form):
     """Upload a CSV or XLSX file of contributions for one of the user's partners."""
 
-    partner = forms.ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
+    partner = ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
     file = forms.FileField(
         label=_("File"),
         help_text=_("CSV or Excel (.xlsx), at most 5 MB: the column names in the first row, one contribution a row."),

@@ -59,13 +59,18 @@ def _sees_drafts_of_everyone(user: AnyUser) -> bool:
     return user.is_superuser or is_programme_staff(user)
 
 
-def own_partner_ids(user: AnyUser) -> list[int]:
-    """The partners the user acts for, as ids (evaluated once, so list queries filter on plain ids)."""
-    cached = getattr(user, "_lifeport_partner_ids", None)
+def own_partners(user: AnyUser) -> list[Partner]:
+    """The partners the user acts for, by name (read once per request and kept on the user object)."""
+    cached = getattr(user, "_lifeport_partners", None)
     if cached is None:
-        cached = list(partners_for(user).order_by("name").values_list("pk", flat=True))
-        user._lifeport_partner_ids = cached
+        cached = list(partners_for(user).order_by("name"))
+        user._lifeport_partners = cached
     return cached
+
+
+def own_partner_ids(user: AnyUser) -> list[int]:
+    """The partners the user acts for, as ids (so list queries filter on plain ids)."""
+    return [partner.pk for partner in own_partners(user)]
 
 
 def visibility_condition(user: AnyUser) -> Q | None:

@@ -234,8 +234,9 @@ class KeysetPage:
 
 
 def _cursor(row, key: str) -> str:
-    value = getattr(row, key)
-    return f"{value.isoformat()}~{row.pk}"
+    """The cursor "value~id" of a model instance or of a `.values()` dict (which must hold `key` and "id")."""
+    value, pk = (row[key], row["id"]) if isinstance(row, dict) else (getattr(row, key), row.pk)
+    return f"{value.isoformat()}~{pk}"
 
 
 def _parse_cursor(cursor: str | None, key_type: type) -> tuple | None:

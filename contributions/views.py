@@ -59,6 +59,7 @@ from contributions.selectors import (
     summary_totals,
     with_evidence_count,
 )
+from contributions.tables import table_rows, table_values
 from partners.models import Partner
 from partners.permissions import acts_for
 
@@ -73,10 +74,19 @@ def _status_rows(totals, statuses=tuple(Status)) -> list:
 
 
 def _page(request: HttpRequest, rows, *, key: str = "date", key_type: type = date, descending: bool = True):
+    """A keyset page of `rows` (with evidence counts), its rows formatted for the tables (contributions.tables)."""
     after, before = request.GET.get("after"), request.GET.get("before")
-    return keyset_page(
-        rows, key=key, key_type=key_type, descending=descending, after=after, before=before, size=PAGE_SIZE
+    page = keyset_page(
+        table_values(rows),
+        key=key,
+        key_type=key_type,
+        descending=descending,
+        after=after,
+        before=before,
+        size=PAGE_SIZE,
     )
+    page.rows = table_rows(page.rows)
+    return page
 
 
 @login_required

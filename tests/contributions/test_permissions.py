@@ -135,7 +135,7 @@ def test_the_partner_to_log_for_is_one_the_user_acts_for(nxp, asmpt, nxp_rep, di
     with pytest.raises(PermissionDenied):
         partner_to_log_for(director, None)
     grant_partner_representative(user=nxp_rep, partner=asmpt)
-    nxp_rep._lifeport_partner_ids = None  # a new request sees the new right
+    nxp_rep._lifeport_partners = None  # a new request sees the new right
     assert partner_to_log_for(nxp_rep, asmpt.slug) == asmpt
 
 
