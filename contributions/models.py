@@ -5,7 +5,8 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -224,6 +225,18 @@ class Contribution(models.Model):
             models.Index(fields=["partner", "-date", "-id"], name="contribution_partner_list"),
             models.Index(fields=["status", "submitted_at", "id"], name="contribution_review_queue"),
             models.Index(fields=["period", "partner", "status"], name="contribution_period_partner"),
+            # The director's overview: a partner's oldest waiting submission, and whether a party has submitted
+            # anything in the running period, each one index seek per partner (small partial indexes).
+            models.Index(
+                fields=["partner", "submitted_at"],
+                condition=Q(status="submitted"),
+                name="contribution_waiting_partner",
+            ),
+            models.Index(
+                fields=["period", "partner"],
+                condition=Q(submitted_at__isnull=False),
+                name="contribution_period_submitted",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -329,18 +342,34 @@ class ContributionPolicy(models.Model):
 
 
 class ContributionSummary(models.Model):
-    """Running totals per partner × action line × period × kind × status, kept current by database triggers.
+    """Running totals per partner × action line × period × month × activity × kind × status, kept current by
+    database triggers.
 
-    The pages' totals read these few hundred rows instead of summing every contribution, so they cost the
-    same at 1,000 or 1,000,000 contributions. Triggers (migration 0003) add and subtract on every insert,
-    update and delete of a contribution, whatever path made it (services, bulk loads, SQL), so the numbers
-    cannot drift; `services.summaries_rebuild()` recomputes them from scratch. Read through
-    `selectors.summary_totals`, which gives the same `Totals` as `contribution_totals`.
+    The pages' totals read these rows instead of summing every contribution, so they cost the same at 1,000
+    or 1,000,000 contributions: the number of rows is bounded by the combinations that occur (partners,
+    lines, months, activities, kinds, statuses), not by the number of contributions. Triggers (migration
+    0004, after 0003) add and subtract on every insert, update and delete of a contribution, whatever path
+    made it (services, bulk loads, SQL), so the numbers cannot drift; `services.summaries_rebuild()`
+    recomputes them from scratch. Read through `selectors.summary_totals`, which gives the same `Totals` as
+    `contribution_totals`.
+
+    `month` is the first day of the contribution's month, so a range of whole months (a quarter, a year) is
+    read from here; `period` stays in the key because a reporting period need not follow month boundaries.
+
+    `activity` is NULL for contributions without one. A unique key over a nullable column does not make two
+    NULLs collide, and PostgreSQL's NULLS NOT DISTINCT has no SQLite equivalent; so the key is a unique
+    index over the expression COALESCE(activity_id, 0) (activity ids start at 1), which both databases
+    support and which their triggers' INSERT … ON CONFLICT name as the conflict target.
+    Contribution.activity is PROTECT: an activity cannot be deleted while a contribution points at it, so
+    its summary rows hold only zeros by then (left behind when its contributions moved elsewhere) and are
+    deleted with it (CASCADE), as are the rows of a deleted partner, line or period.
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
     action_line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    activity = models.ForeignKey("actionlines.Activity", null=True, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
     count = models.IntegerField(default=0)
@@ -352,10 +381,23 @@ class ContributionSummary(models.Model):
         verbose_name_plural = _("contribution totals")
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "action_line", "period", "kind", "status"], name="contribution_summary_key"
+                F("partner"),
+                F("action_line"),
+                F("period"),
+                F("month"),
+                Coalesce(F("activity"), Value(0), output_field=models.BigIntegerField()),
+                F("kind"),
+                F("status"),
+                name="contribution_summary_key",
             ),
         ]
-        indexes = [models.Index(fields=["status", "partner"], name="contribution_summary_status")]
+        indexes = [
+            models.Index(fields=["status", "partner"], name="contribution_summary_status"),
+            models.Index(fields=["month", "status"], name="contribution_summary_month"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.partner_id}/{self.action_line_id}/{self.period_id}/{self.kind}/{self.status}: {self.count}"
+        return (
+            f"{self.partner_id}/{self.action_line_id}/{self.period_id}/{self.month:%Y-%m}/{self.activity_id}/"
+            f"{self.kind}/{self.status}: {self.count}"
+        )

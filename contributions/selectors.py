@@ -5,11 +5,11 @@ One grouped query, whatever the number of contributions.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
@@ -19,7 +19,7 @@ from lifeport.lib.money import format_euro, format_number
 from partners.models import Partner
 
 ZERO = Decimal("0")
-GROUPINGS = {"partner", "action_line", "period", "status", "kind", "activity"}
+GROUPINGS = {"partner", "action_line", "period", "status", "kind", "activity", "month"}
 _FOREIGN_KEYS = {"partner", "action_line", "period", "activity"}
 
 
@@ -69,23 +69,36 @@ def _sum(expression: str, condition: Q) -> Coalesce:
     )
 
 
+def _keys(by: tuple[str, ...]) -> list[str]:
+    unknown = set(by) - GROUPINGS
+    if unknown:
+        raise ValueError(f"cannot group by {unknown}")
+    return [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
+
+
+def _key_value(value):
+    # TruncMonth may come back as a datetime on some backends; the summary's month is a date.
+    return value.date() if isinstance(value, datetime) else value
+
+
 def contribution_totals(
     *,
     queryset: QuerySet[Contribution] | None = None,
     by: tuple[str, ...] = ("partner", "action_line", "period", "status"),
     statuses: tuple[str, ...] | None = None,
 ) -> Totals:
-    """Totals of `queryset` (all contributions by default) grouped by `by` (ids as keys).
+    """Totals of `queryset` (all contributions by default) grouped by `by` (ids as keys; "month" is the first
+    day of the contribution's month, as a date).
 
-    `statuses` limits what counts, e.g. (Status.APPROVED,) for reports.
+    `statuses` limits what counts, e.g. (Status.APPROVED,) for reports. This sums the contribution table, so
+    it costs more as contributions grow: pages read `summary_totals` instead.
     """
-    unknown = set(by) - GROUPINGS
-    if unknown:
-        raise ValueError(f"cannot group by {unknown}")
+    keys = _keys(by)
     qs = Contribution.objects.all() if queryset is None else queryset
     if statuses is not None:
         qs = qs.filter(status__in=statuses)
-    keys = [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
+    if "month" in by:
+        qs = qs.annotate(month=TruncMonth("date"))
     grouped = (
         qs.order_by()
         .values(*keys)
@@ -99,12 +112,38 @@ def contribution_totals(
     totals = Totals(by=tuple(by))
     for row in grouped:
         figures = Figures(row["hours"], row["in_kind_value"], row["funded"], row["count"])
-        totals.rows[tuple(row[k] for k in keys)] = figures
+        totals.rows[tuple(_key_value(row[k]) for k in keys)] = figures
         totals.total.add(figures)
     return totals
 
 
-SUMMARY_GROUPINGS = GROUPINGS - {"activity"}
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def month_split(
+    date_from: date | None, date_to: date | None
+) -> tuple[tuple[date | None, date | None] | None, list[tuple[date, date]]]:
+    """Split the inclusive range `date_from`..`date_to` (None: open) into the whole months it covers, as
+    (first month, last month) by their first days (None when it covers no whole month; an open end stays
+    None), and the days of the months it covers only in part, as at most two (from, to) ranges."""
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return None, []
+    first = date_from
+    if date_from is not None and date_from.day != 1:
+        first = _month_end(date_from) + timedelta(days=1)
+    last = None if date_to is None else date_to.replace(day=1)
+    if date_to is not None and date_to != _month_end(date_to):
+        last = (last - timedelta(days=1)).replace(day=1)
+    if first is not None and last is not None and first > last:
+        return None, [(date_from, date_to)]
+    partial = []
+    if date_from is not None and date_from < first:
+        partial.append((date_from, first - timedelta(days=1)))
+    if date_to is not None and date_to > _month_end(last):
+        partial.append((_month_end(last) + timedelta(days=1), date_to))
+    return (first, last), partial
 
 
 def summary_totals(
@@ -117,40 +156,59 @@ def summary_totals(
     action_line: ActionLine | int | None = None,
     kind: str | None = None,
     status: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
 ) -> Totals:
     """The same `Totals` as `contribution_totals(queryset=contributions_filtered(...))` with these filters,
     read from ContributionSummary (kept current by triggers): its cost does not grow with the contributions.
 
-    `condition` is the reader's visibility as a Q on `partner_id` and `status`
-    (`permissions.visibility_condition(user)`); the filters are those of `contributions_filtered`.
-    Activities are not in the summary: group by activity with `contribution_totals`.
+    `by` may hold any of GROUPINGS, "month" and "activity" included. `condition` is the reader's visibility
+    as a Q on `partner_id` and `status` (`permissions.visibility_condition(user)`); the filters are those of
+    `contributions_filtered`. `date_from` and `date_to` (inclusive, None: open) limit the contributions'
+    dates. The summary holds whole months: the whole months of the range are read from it (one query), and
+    only when the range starts or ends inside a month are the days of those part-months summed from the
+    contribution table (one more grouped query, over those days only) and added. So the figures are exact for
+    any range, and a range of whole months (a quarter, a year) costs one summary read whatever the data.
     """
-    unknown = set(by) - SUMMARY_GROUPINGS
-    if unknown:
-        raise ValueError(f"the summary cannot group by {unknown}")
-    qs = ContributionSummary.objects.filter(count__gt=0)
-    if condition is not None:
-        qs = qs.filter(condition)
-    if statuses is not None:
-        qs = qs.filter(status__in=statuses)
-    filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
-    qs = qs.filter(**{name: value for name, value in filters.items() if value not in (None, "")})
-    keys = [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
-    grouped = (
-        qs.order_by()
-        .values(*keys)
-        .annotate(
-            sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
-            sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
-            sum_funded=_sum("value", Q(kind=Kind.MONEY)),
-            items=Sum("count"),
-        )
-    )
+    keys = _keys(by)
+    whole, partial = month_split(date_from, date_to)
     totals = Totals(by=tuple(by))
-    for row in grouped:
-        figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
-        totals.rows[tuple(row[k] for k in keys)] = figures
-        totals.total.add(figures)
+    filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
+    filters = {name: value for name, value in filters.items() if value not in (None, "")}
+    if whole is not None:
+        qs = ContributionSummary.objects.filter(count__gt=0, **filters)
+        if condition is not None:
+            qs = qs.filter(condition)
+        if statuses is not None:
+            qs = qs.filter(status__in=statuses)
+        if whole[0] is not None:
+            qs = qs.filter(month__gte=whole[0])
+        if whole[1] is not None:
+            qs = qs.filter(month__lte=whole[1])
+        grouped = (
+            qs.order_by()
+            .values(*keys)
+            .annotate(
+                sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
+                sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
+                sum_funded=_sum("value", Q(kind=Kind.MONEY)),
+                items=Sum("count"),
+            )
+        )
+        for row in grouped:
+            figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
+            totals.rows[tuple(row[k] for k in keys)] = figures
+            totals.total.add(figures)
+    if partial:
+        days = Q()
+        for start, end in partial:
+            days |= Q(date__gte=start, date__lte=end)
+        qs = Contribution.objects.filter(days, **filters)
+        if condition is not None:
+            qs = qs.filter(condition)
+        for key, figures in contribution_totals(queryset=qs, by=by, statuses=statuses).rows.items():
+            totals.rows.setdefault(key, Figures()).add(figures)
+            totals.total.add(figures)
     return totals
 
 

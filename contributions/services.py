@@ -616,6 +616,13 @@ def seed_demo_contributions() -> int:
     return created
 
 
+# The summary's key as the triggers (migration 0004) compute it: the month is the first day of the date's month.
+_SUMMARY_MONTH = {
+    "postgresql": "date_trunc('month', date::timestamp)::date",
+    "sqlite": "date(date, 'start of month')",
+}
+
+
 @transaction.atomic
 def summaries_rebuild() -> int:
     """Recompute ContributionSummary from the contributions (after a load that bypassed the triggers).
@@ -626,11 +633,13 @@ def summaries_rebuild() -> int:
 
     from contributions.models import ContributionSummary
 
-    key = "partner_id, action_line_id, period_id, kind, status"
+    month = _SUMMARY_MONTH[connection.vendor]
+    key = f"partner_id, action_line_id, period_id, {month}, activity_id, kind, status"
     ContributionSummary.objects.all().delete()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO contributions_contributionsummary ({key}, count, hours, value) "
+            "INSERT INTO contributions_contributionsummary "
+            "(partner_id, action_line_id, period_id, month, activity_id, kind, status, count, hours, value) "
             f"SELECT {key}, COUNT(*), COALESCE(SUM(hours), 0), SUM(value) "
             f"FROM contributions_contribution GROUP BY {key}"
         )
