@@ -238,7 +238,8 @@ def xlsx_rows(
 ) -> int:
     """Write `rows` from `first_row` on; `cells` gives each column's kind ("number", "text" or "date") and format.
 
-    Empty values (None, "") leave the cell empty. Calls `progress(rows written)` every `progress_every` rows.
+    Empty values (None, "") leave the cell empty. Calls `progress(rows written)` every `progress_every` rows
+    and after the last one.
     Returns the number of rows written.
     """
     writers = {"number": sheet.write_number, "text": sheet.write_string, "date": sheet.write_datetime}
@@ -251,6 +252,8 @@ def xlsx_rows(
                 write(r, column, value, cell_format)
         if progress is not None and done % progress_every == 0:
             progress(done)
+    if progress is not None and done % progress_every:
+        progress(done)  # the last rows, so progress ends at the row count
     return done
 
 

@@ -1,7 +1,8 @@
-"""The report's tables and the full list of its contributions as one XLSX workbook (openpyxl, write-only).
+"""The report's tables and the full list of its contributions as one XLSX workbook (XlsxWriter, constant memory).
 
 An issued report's tables come from its frozen data, and its contributions as they stood when it was
-issued (django-simple-history), so the workbook matches the PDF.
+issued (django-simple-history), so the workbook matches the PDF. Contributions are read as plain values
+in chunks and streamed to a temporary file, so 100,000 of them take seconds and little memory.
 """
 
 import io
@@ -11,6 +12,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from contributions.exports import CHUNK, xlsx_rows, xlsx_sheet, xlsx_workbook
 from contributions.models import Contribution, Kind, Status
 from reports.models import Report
 from reports.selectors import parse_period
@@ -18,8 +20,7 @@ from reports.selectors import parse_period
 CONTRIBUTION_FIELDS = (
     "id",
     "partner__name",
-    "action_line__name_nl",
-    "action_line__name_en",
+    "action_line__name_{lang}",
     "kind",
     "date",
     "description",
@@ -39,12 +40,13 @@ def _contributions(report: Report):
         source = Contribution.history.as_of(report.issued_at)
     else:
         source = Contribution.objects.all()
+    language = "en" if report.language == "en" else "nl"
     return (
         source.filter(
             date__gte=period.starts_on, date__lte=period.ends_on, status__in=[Status.APPROVED, Status.SUBMITTED]
         )
         .order_by("date", "id")
-        .values_list(*CONTRIBUTION_FIELDS)
+        .values_list(*[field.format(lang=language) for field in CONTRIBUTION_FIELDS])
     )
 
 
@@ -53,34 +55,46 @@ def _money(value: str | Decimal | None) -> Decimal | None:
 
 
 def write_report_xlsx(
-    *, report: Report, progress: Callable[[int, int], None], progress_every: int = 2000
+    *, report: Report, progress: Callable[[int, int], None], progress_every: int = CHUNK
 ) -> tuple[bytes, int]:
-    """The workbook's bytes and the number of contribution rows; calls `progress(done, total)` as it goes."""
-    from openpyxl import Workbook
+    """The workbook's bytes and the number of contribution rows; calls `progress(done, total)` as it goes.
 
+    Numbers are number cells (hours and euros as #,##0.00), dates date cells in the report's language
+    (DD-MM-YYYY in Dutch, YYYY-MM-DD in English).
+    """
     from reports.services import report_build_data
 
     data = report_build_data(report)
+    buffer = io.BytesIO()
     with translation.override(report.language):
-        book = Workbook(write_only=True)
-        money = ("in_kind_value", "funded", "total_value")
+        book, formats = xlsx_workbook(buffer, language="en" if report.language == "en" else "nl")
+        text, money, hours = ("text", None), ("number", formats.money), ("number", formats.hours)
+        figures = ("in_kind_value", "funded", "total_value")
 
-        sheet = book.create_sheet(_("Per action line"))
-        sheet.append(
-            [_("Action line"), _("Hours"), _("In kind (€)"), _("Funded (€)"), _("Total (€)"), _("In review (€)")]
+        sheet = xlsx_sheet(
+            book,
+            _("Per action line"),
+            [_("Action line"), _("Hours"), _("In kind (€)"), _("Funded (€)"), _("Total (€)"), _("In review (€)")],
+            (40, 12, 14, 14, 14, 14),
+            formats.bold,
         )
-        for line in data["lines"]:
-            sheet.append(
+        xlsx_rows(
+            sheet,
+            (
                 [
                     line["name"],
                     _money(line["totals"]["hours"]),
-                    *[_money(line["totals"][m]) for m in money],
+                    *[_money(line["totals"][m]) for m in figures],
                     _money(line["in_review"]["total_value"]),
                 ]
-            )
+                for line in data["lines"]
+            ),
+            [text, hours, money, money, money, money],
+        )
 
-        sheet = book.create_sheet(_("Per partner"))
-        sheet.append(
+        sheet = xlsx_sheet(
+            book,
+            _("Per partner"),
             [
                 _("Partner"),
                 _("Helix"),
@@ -89,32 +103,46 @@ def write_report_xlsx(
                 _("Funded (€)"),
                 _("Total (€)"),
                 _("In review (€)"),
-            ]
+            ],
+            (28, 14, 12, 14, 14, 14, 14),
+            formats.bold,
         )
-        for partner in data["partners"]:
-            sheet.append(
+        xlsx_rows(
+            sheet,
+            (
                 [
                     partner["name"],
                     partner["helix"],
                     _money(partner["totals"]["hours"]),
-                    *[_money(partner["totals"][m]) for m in money],
+                    *[_money(partner["totals"][m]) for m in figures],
                     _money(partner["in_review"]["total_value"]),
                 ]
-            )
+                for partner in data["partners"]
+            ),
+            [text, text, hours, money, money, money, money],
+        )
 
-        sheet = book.create_sheet(_("Per month"))
         line_names = [line["name"] for line in data["lines"]]
-        sheet.append([_("Partner"), _("Month"), *line_names, _("Total (€)")])
-        for table in data["appendix"]:
-            for row in table["rows"]:
-                sheet.append(
-                    [table["partner"], row["month"], *[_money(v) for v in row["values"]], _money(row["total"])]
-                )
+        sheet = xlsx_sheet(
+            book,
+            _("Per month"),
+            [_("Partner"), _("Month"), *line_names, _("Total (€)")],
+            (28, 14, *[14] * len(line_names), 14),
+            formats.bold,
+        )
+        xlsx_rows(
+            sheet,
+            (
+                [table["partner"], row["month"], *[_money(v) for v in row["values"]], _money(row["total"])]
+                for table in data["appendix"]
+                for row in table["rows"]
+            ),
+            [text, text, *[money] * len(line_names), money],
+        )
 
-        sheet = book.create_sheet(_("Contributions"))
-        english = report.language == "en"
-        kinds, statuses = dict(Kind.choices), dict(Status.choices)
-        sheet.append(
+        sheet = xlsx_sheet(
+            book,
+            _("Contributions"),
             [
                 _("Number"),
                 _("Partner"),
@@ -129,47 +157,37 @@ def write_report_xlsx(
                 _("Funder"),
                 _("Budget code"),
                 _("Status"),
-            ]
+            ],
+            (9, 24, 30, 30, 12, 50, 9, 14, 14, 14, 28, 14, 14),
+            formats.bold,
         )
+        kinds = {value: str(label) for value, label in Kind.choices}
+        statuses = {value: str(label) for value, label in Status.choices}
         rows = _contributions(report)
         total = rows.count()
-        done = 0
-        for (
-            pk,
-            partner,
-            line_nl,
-            line_en,
-            kind,
-            day,
-            description,
-            hours,
-            rate,
-            amount,
-            value,
-            funder,
-            code,
-            status,
-        ) in rows.iterator(chunk_size=2000):
-            sheet.append(
-                [
-                    pk,
-                    partner,
-                    line_en if english else line_nl,
-                    str(kinds.get(kind, kind)),
-                    day,
-                    description,
-                    hours,
-                    rate,
-                    amount,
-                    value,
-                    funder,
-                    code,
-                    str(statuses.get(status, status)),
-                ]
-            )
-            done += 1
-            if done % progress_every == 0:
-                progress(done, total)
-        buffer = io.BytesIO()
-        book.save(buffer)
+        done = xlsx_rows(
+            sheet,
+            (
+                (pk, partner, line, kinds.get(kind, kind), day, *rest, statuses.get(status, status))
+                for pk, partner, line, kind, day, *rest, status in rows.iterator(chunk_size=CHUNK)
+            ),
+            [
+                ("number", None),
+                text,
+                text,
+                text,
+                ("date", formats.date),
+                text,
+                hours,
+                money,
+                money,
+                money,
+                text,
+                text,
+                text,
+            ],
+            progress=lambda written: progress(written, total),
+            progress_every=progress_every,
+        )
+        book.close()
     return buffer.getvalue(), done

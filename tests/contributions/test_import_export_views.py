@@ -239,6 +239,38 @@ def test_the_representative_exports_their_filtered_list_as_xlsx_with_numbers_and
     assert totals[-1][:2] == ("Totaal", 1) and totals[-1][4] == pytest.approx(1234.56)
 
 
+def test_every_number_and_date_of_the_xlsx_export_is_a_real_cell_with_its_format(client, items, nxp_rep):
+    client.force_login(nxp_rep)
+    _rows, workbook = xlsx_rows(client.get(EXPORT))
+    sheet = workbook.worksheets[0]
+    assert sheet.freeze_panes == "A2" and sheet.cell(row=1, column=1).font.b
+    by_id = {sheet.cell(row=r, column=1).value: r for r in range(2, sheet.max_row + 1)}
+    assert set(by_id) == {items["hours"].pk, items["money"].pk, items["draft"].pk}
+    hours = by_id[items["hours"].pk]
+    assert isinstance(sheet.cell(row=hours, column=1).value, int)
+    assert sheet.cell(row=hours, column=3).is_date and sheet.cell(row=hours, column=3).number_format == "DD-MM-YYYY"
+    for column, expected in ((7, 12.5), (8, 60), (10, 750)):  # hours, hourly rate, value
+        cell = sheet.cell(row=hours, column=column)
+        assert cell.data_type == "n" and cell.value == pytest.approx(expected) and cell.number_format == "#,##0.00"
+    assert sheet.cell(row=hours, column=9).value is None  # no amount for hours: an empty cell, not 0
+    assert sheet.cell(row=hours, column=6).value == "Uren medewerkers (in kind)"  # the kind in Dutch
+    totals = workbook["Totalen"]
+    last = totals.max_row
+    assert [totals.cell(row=last, column=c).number_format for c in (3, 4, 5, 6)] == ["#,##0.00"] * 4
+    assert totals.cell(row=last, column=3).value == pytest.approx(12.5)
+
+
+def test_text_that_looks_like_a_formula_or_a_link_stays_text_in_the_xlsx_export(client, rate, nxp, nxp_rep):
+    formula = log(nxp, nxp_rep, description='=HYPERLINK("https://example.org","klik")')
+    link = log(nxp, nxp_rep, description="https://example.org/verslag", day=date(2026, 3, 3))
+    client.force_login(nxp_rep)
+    _rows, workbook = xlsx_rows(client.get(EXPORT))
+    sheet = workbook.worksheets[0]
+    cells = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=11) for r in (2, 3)}
+    assert cells[formula.pk].data_type == "s" and cells[formula.pk].value.startswith("=HYPERLINK(")
+    assert cells[link.pk].data_type == "s" and cells[link.pk].hyperlink is None
+
+
 def test_the_export_in_english_has_english_headers_and_iso_dates(client, items, nxp_rep):
     client.force_login(nxp_rep)
     english(client)
