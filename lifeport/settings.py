@@ -79,6 +79,13 @@ MIDDLEWARE = [
     # Last, as django-axes requires: turns a locked-out sign-in into our lock-out page.
     "axes.middleware.AxesMiddleware",
 ]
+if env.bool("LIFEPORT_ZEAL", default=False):
+    # In the tests (pyproject.toml sets LIFEPORT_ZEAL): django-zeal watches every page request, and a query
+    # repeated per row (an N+1) raises ZealError, failing the test. A development dependency only.
+    INSTALLED_APPS.append("zeal")
+    MIDDLEWARE.insert(0, "tests.middleware.n_plus_one_guard")
+    # The same query three times in one request is an N+1 (twice is a page reading two plans to compare).
+    ZEAL_NPLUSONE_THRESHOLD = 3
 
 ROOT_URLCONF = "lifeport.urls"
 WSGI_APPLICATION = "lifeport.wsgi.application"

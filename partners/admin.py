@@ -19,6 +19,9 @@ class AgreementPartyInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["partner"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agreement", "partner")  # each row's title names both
+
 
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
