@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +27,7 @@ from actionlines.models import (
     Pledge,
 )
 from contributions.models import Contribution, ReportingPeriod, Status
-from contributions.selectors import Figures, contribution_totals
+from contributions.selectors import Figures, summary_totals
 from partners.models import Partner
 from partners.selectors import AgreementStatus, agreement_status
 
@@ -357,10 +357,11 @@ def plan_realisation(plan: AnnualPlan, *, on: date | None = None) -> PlanRealisa
     pledges = Pledge.objects.filter(activity__plan=plan).values_list(
         "activity_id", "activity__action_line_id", "partner_id", "hours", "in_kind_value", "money"
     )
-    totals = contribution_totals(
-        queryset=Contribution.objects.filter(date__year=plan.year),
+    totals = summary_totals(
         by=("action_line", "activity", "partner", "status"),
         statuses=(Status.APPROVED, Status.SUBMITTED),
+        date_from=date(plan.year, 1, 1),
+        date_to=date(plan.year, 12, 31),
     )
     # Map every activity of the year (any version) to its key, so links to another version still count.
     key_of = dict(Activity.objects.filter(plan__year=plan.year).values_list("pk", "key"))
@@ -587,18 +588,18 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
     days left in the agreement. A fixed number of queries."""
     on = on or timezone.localdate()
     status = agreement_status(on=on)
-    waiting_totals = contribution_totals(by=("partner",), statuses=(Status.SUBMITTED,))
-    oldest = dict(
+    waiting_totals = summary_totals(by=("partner",), statuses=(Status.SUBMITTED,))
+    # Per waiting partner its oldest submission: one seek on the partial index contribution_waiting_partner.
+    oldest = (
         Contribution.objects.submitted()
-        .order_by()
-        .values("partner_id")
-        .annotate(first=Min("submitted_at"))
-        .values_list("partner_id", "first")
+        .filter(partner=OuterRef("pk"), submitted_at__isnull=False)
+        .order_by("submitted_at")
+        .values("submitted_at")[:1]
     )
-    partners = Partner.objects.in_bulk([key[0] for key in waiting_totals.rows])
+    partners = Partner.objects.annotate(oldest=Subquery(oldest)).in_bulk([key[0] for key in waiting_totals.rows])
     waiting = sorted(
         (
-            WaitingPartner(partners[pid], figures.count, figures.total_value, oldest.get(pid))
+            WaitingPartner(partners[pid], figures.count, figures.total_value, partners[pid].oldest)
             for (pid,), figures in waiting_totals.rows.items()
         ),
         key=lambda w: w.partner.name,
@@ -607,11 +608,12 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
     running = ReportingPeriod.objects.containing(on).order_by("-starts_on").first()
     silent: list[Partner] = []
     if running is not None and status.agreement is not None:
-        submitted = Contribution.objects.filter(period=running, submitted_at__isnull=False).values("partner_id")
+        # Per party one seek on the partial index contribution_period_submitted, whatever the data.
+        submitted = Contribution.objects.filter(period=running, partner=OuterRef("pk"), submitted_at__isnull=False)
         silent = list(
             Partner.objects.filter(party_links__agreement=status.agreement)
             .filter(Q(party_links__left_on__isnull=True) | Q(party_links__left_on__gte=on))
-            .exclude(pk__in=submitted)
+            .filter(~Exists(submitted))
             .order_by("name")
             .distinct()
         )

@@ -8,20 +8,20 @@ the number of contributions: every number comes from a grouped query.
 
 import re
 from calendar import monthrange
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from actionlines.models import ActionLine, MilestoneStatus
 from actionlines.selectors import adopted_plan, plan_contents, plan_realisation
-from contributions.models import IN_KIND, Contribution, Kind, ReportingPeriod, Status
-from contributions.selectors import Figures, contribution_totals
+from contributions.models import ReportingPeriod, Status
+from contributions.selectors import Figures, summary_totals
 from partners.models import Agreement, Helix, Partner
 from partners.selectors import agreement_status
 
@@ -109,10 +109,6 @@ def period_choices(*, today: date | None = None) -> list[tuple[str, str]]:
     return choices
 
 
-def contributions_in(period: Period):
-    return Contribution.objects.filter(date__gte=period.starts_on, date__lte=period.ends_on)
-
-
 # --- formatting helpers: everything stored is JSON ------------------------------------------------
 
 
@@ -166,19 +162,29 @@ def report_data(*, period: Period, language: str = "nl", today: date | None = No
     """Everything a progress report shows for `period`, in `language`, as JSON-ready data.
 
     Only approved contributions count; submitted ones are reported apart as "in review". Queries: the
-    totals (one grouped query), the monthly appendix (one grouped query), partners, lines, agreement.
+    totals per partner × line × month × status, read from the contribution summary (one grouped query
+    whose cost does not grow with the contributions; one more, over those days only, when the period
+    starts or ends inside a month), then partners, lines, agreement and the plan. The totals and the
+    monthly appendix both come from that one read.
     """
     today = today or timezone.localdate()
     with translation.override(language):
-        qs = contributions_in(period)
-        totals = contribution_totals(
-            queryset=qs, by=("partner", "action_line", "status"), statuses=(Status.APPROVED, Status.SUBMITTED)
+        totals = summary_totals(
+            by=("partner", "action_line", "month", "status"),
+            statuses=(Status.APPROVED, Status.SUBMITTED),
+            date_from=period.starts_on,
+            date_to=period.ends_on,
         )
-        approved = {k[:2]: f for k, f in totals.rows.items() if k[2] == Status.APPROVED}
-        in_review = {k[:2]: f for k, f in totals.rows.items() if k[2] == Status.SUBMITTED}
+        approved: dict[tuple[int, int], Figures] = defaultdict(Figures)
+        in_review: dict[tuple[int, int], Figures] = defaultdict(Figures)
+        monthly: dict[tuple[int, int, date], tuple[Decimal, Decimal]] = {}
+        for (partner_id, line_id, month, status), figures in totals.rows.items():
+            (approved if status == Status.APPROVED else in_review)[(partner_id, line_id)].add(figures)
+            if status == Status.APPROVED:
+                monthly[(partner_id, line_id, month)] = (figures.in_kind_value, figures.funded)
+        approved, in_review = dict(approved), dict(in_review)
         lines = list(ActionLine.objects.all())
         partners = _partners(period, {k[0] for k in totals.rows})
-        monthly = _monthly(qs)
 
         line_rows = [_line_row(line, partners, approved, in_review) for line in lines]
         partner_rows = [_partner_row(p, lines, approved, in_review) for p in partners]
@@ -307,29 +313,6 @@ def _kinds(total: Figures) -> dict:
     whole = total.total_value
     share = (lambda part: _dec(part * 100 / whole)) if whole else (lambda part: _dec(ZERO))
     return {"in_kind_share": share(total.in_kind_value), "funded_share": share(total.funded)}
-
-
-def _money_sum(condition: Q) -> Coalesce:
-    return Coalesce(
-        Sum("value", filter=condition), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
-    )
-
-
-def _monthly(qs) -> dict[tuple[int, int, date], tuple[Decimal, Decimal]]:
-    """(partner id, line id, month) → (in-kind value, funded) of approved contributions: one grouped query."""
-    rows = (
-        qs.filter(status=Status.APPROVED)
-        .order_by()
-        .annotate(month=TruncMonth("date"))
-        .values("partner_id", "action_line_id", "month")
-        .annotate(in_kind=_money_sum(Q(kind__in=IN_KIND)), funded=_money_sum(Q(kind=Kind.MONEY)))
-    )
-    result = {}
-    for row in rows:
-        month = row["month"]
-        month = date(month.year, month.month, 1)
-        result[(row["partner_id"], row["action_line_id"], month)] = (row["in_kind"], row["funded"])
-    return result
 
 
 def _cumulative(period: Period, monthly: dict) -> list[dict]:
