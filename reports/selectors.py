@@ -23,7 +23,7 @@ from actionlines.selectors import adopted_plan, plan_contents, plan_realisation
 from contributions.models import ReportingPeriod, Status
 from contributions.selectors import Figures, summary_totals
 from partners.models import Agreement, Helix, Partner
-from partners.selectors import agreement_status
+from partners.selectors import AgreementStatus, agreement_status
 
 SCHEMA = 1
 CENT = Decimal("0.01")
@@ -158,16 +158,20 @@ def helix_group_labels() -> dict[str, str]:
 # --- the report data ------------------------------------------------------------------------------
 
 
-def report_data(*, period: Period, language: str = "nl", today: date | None = None) -> dict:
+def report_data(
+    *, period: Period, language: str = "nl", today: date | None = None, status: AgreementStatus | None = None
+) -> dict:
     """Everything a progress report shows for `period`, in `language`, as JSON-ready data.
 
     Only approved contributions count; submitted ones are reported apart as "in review". Queries: the
     totals per partner × line × month × status, read from the contribution summary (one grouped query
     whose cost does not grow with the contributions; one more, over those days only, when the period
     starts or ends inside a month), then partners, lines, agreement and the plan. The totals and the
-    monthly appendix both come from that one read.
+    monthly appendix both come from that one read. `status` is `agreement_status(on=today)` when the
+    caller has it already (the dashboard), read once otherwise.
     """
     today = today or timezone.localdate()
+    status = status or agreement_status(on=today)
     with translation.override(language):
         totals = summary_totals(
             by=("partner", "action_line", "month", "status"),
@@ -178,9 +182,9 @@ def report_data(*, period: Period, language: str = "nl", today: date | None = No
         approved: dict[tuple[int, int], Figures] = defaultdict(Figures)
         in_review: dict[tuple[int, int], Figures] = defaultdict(Figures)
         monthly: dict[tuple[int, int, date], tuple[Decimal, Decimal]] = {}
-        for (partner_id, line_id, month, status), figures in totals.rows.items():
-            (approved if status == Status.APPROVED else in_review)[(partner_id, line_id)].add(figures)
-            if status == Status.APPROVED:
+        for (partner_id, line_id, month, row_status), figures in totals.rows.items():
+            (approved if row_status == Status.APPROVED else in_review)[(partner_id, line_id)].add(figures)
+            if row_status == Status.APPROVED:
                 monthly[(partner_id, line_id, month)] = (figures.in_kind_value, figures.funded)
         approved, in_review = dict(approved), dict(in_review)
         lines = list(ActionLine.objects.all())
@@ -203,7 +207,7 @@ def report_data(*, period: Period, language: str = "nl", today: date | None = No
             },
             "made_on": today.isoformat(),
             "made_on_label": _long(today),
-            "agreement": _agreement(period, today),
+            "agreement": _agreement(period, today, status),
             "totals": {"approved": _figures(total_approved), "in_review": _figures(total_review)},
             "lines": line_rows,
             "partners": partner_rows,
@@ -211,7 +215,7 @@ def report_data(*, period: Period, language: str = "nl", today: date | None = No
             "kinds": _kinds(total_approved),
             "months": _cumulative(period, monthly),
             "appendix": _appendix(period, partners, lines, monthly),
-            "plan": _plan(period, today),
+            "plan": _plan(period, today, status),
         }
 
 
@@ -230,11 +234,10 @@ def _partners(period: Period, with_contributions: set[int]) -> list[Partner]:
     return list(Partner.objects.filter(condition).distinct().order_by("name"))
 
 
-def _agreement(period: Period, today: date) -> dict | None:
+def _agreement(period: Period, today: date, status: AgreementStatus) -> dict | None:
     agreement = period.agreement
     if agreement is None:
         return None
-    status = agreement_status(on=today)
     if status.agreement is not None and status.agreement.pk == agreement.pk:
         days_left, has_ended, successor = status.days_left, status.has_ended, status.successor
         parties, countdown = status.parties, status.countdown_text
@@ -380,13 +383,13 @@ def _realisation(row) -> dict:
     }
 
 
-def _plan(period: Period, today: date) -> dict | None:
+def _plan(period: Period, today: date, status: AgreementStatus) -> dict | None:
     """The adopted annual plan of the period's year against realisation, from actionlines.selectors."""
     plan = adopted_plan(period.starts_on.year)
     if plan is None:
         return None
     contents = plan_contents(plan)
-    realisation = plan_realisation(plan, on=today)
+    realisation = plan_realisation(plan, on=today, status=status)
     by_activity = {row.subject.pk: row for row in realisation.activities}
     by_line = {row.subject.pk: row for row in realisation.lines}
     statuses = dict(MilestoneStatus.choices)
@@ -477,7 +480,7 @@ def dashboard_data(*, today: date | None = None, show_partners: bool, own_partne
     today = today or timezone.localdate()
     status = agreement_status(on=today)
     period = parse_period(f"agreement-{status.agreement.pk}" if status.agreement else str(today.year), today=today)
-    data = report_data(period=period, language=translation.get_language() or "nl", today=today)
+    data = report_data(period=period, language=translation.get_language() or "nl", today=today, status=status)
     own = [p for p in data["partners"] if p["id"] in own_partner_ids]
     return Dashboard(
         today=today,
