@@ -60,12 +60,13 @@ def recreate_database(name: str) -> str:
 def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today: date | None = None) -> int:
     """Add contributions until there are `total`, spread over partners, lines, periods and statuses.
 
-    Needs Django set up against the benchmark database, with the programme and demo users seeded.
+    Needs Django set up against the benchmark database, with the programme and demo users seeded. About 60%
+    are linked to an activity of the adopted annual plan of their year on their line, where there is one.
     Returns how many were added.
     """
     from django.contrib.auth import get_user_model
 
-    from actionlines.models import ActionLine
+    from actionlines.models import ActionLine, Activity, PlanStatus
     from contributions.models import Contribution, Kind, ReportingPeriod, Status
     from partners.models import Partner
 
@@ -82,6 +83,10 @@ def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today
     span = (min(today, periods[-1].ends_on) - first).days
     statuses = [Status.APPROVED] * 14 + [Status.SUBMITTED] * 2 + [Status.DRAFT] * 3 + [Status.RETURNED]
     kinds = [Kind.STAFF_HOURS] * 6 + [Kind.FACILITIES, Kind.MATERIALS, Kind.OTHER, Kind.MONEY]
+    activities: dict[tuple[int, int], list[int]] = {}
+    adopted = Activity.objects.filter(plan__status=PlanStatus.ADOPTED)
+    for activity_id, year, line_id in adopted.values_list("pk", "plan__year", "action_line_id"):
+        activities.setdefault((year, line_id), []).append(activity_id)
     added = 0
     while have + added < total:
         rows = []
@@ -93,10 +98,13 @@ def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today
             hours = Decimal(rng.randrange(1, 80)) if kind == Kind.STAFF_HOURS else None
             rate = Decimal("60.00") if hours else None
             amount = None if hours else Decimal(rng.randrange(100, 20000))
+            line = rng.choice(lines)
+            linkable = activities.get((day.year, line.pk))
             rows.append(
                 Contribution(
                     partner=rng.choice(partners),
-                    action_line=rng.choice(lines),
+                    action_line=line,
+                    activity_id=rng.choice(linkable) if linkable and rng.random() < 0.6 else None,
                     period=period,
                     kind=kind,
                     date=day,
