@@ -1,6 +1,7 @@
 """ContributionSummary (kept by database triggers) always gives the totals that summing the contributions gives:
 per partner, line, period, month, activity, kind and status, after every path that changes a contribution."""
 
+import io
 import os
 import random
 from datetime import date, timedelta
@@ -9,6 +10,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import F
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,13 @@ from contributions import services
 from contributions.imports import contributions_import, parse_contributions_file
 from contributions.models import Contribution, ContributionSummary, HourlyRate, Kind, Status
 from contributions.permissions import contributions_visible_to, visibility_condition
-from contributions.selectors import contribution_totals, month_split, submitted_count, summary_totals
+from contributions.selectors import (
+    contribution_totals,
+    month_split,
+    submitted_count,
+    summary_differences,
+    summary_totals,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +209,24 @@ def test_a_rebuild_gives_the_same_summary(rate, plan, nxp, nxp_rep):
     assert summary_totals(by=ALL).total.count == 0
     assert services.summaries_rebuild() == len(before.rows)
     assert summary_totals(by=ALL).rows == before.rows
+
+
+def test_the_command_checks_the_summary_against_a_recount_and_rebuilds_it(rate, plan, nxp, nxp_rep):
+    rng = random.Random(9)
+    for _ in range(6):
+        _random_item(rng, nxp, nxp_rep, list(ActionLine.objects.all()), link=True)
+    out = io.StringIO()
+    call_command("summaries_rebuild", "--check", stdout=out)
+    assert "equals a full recount" in out.getvalue()
+
+    ContributionSummary.objects.filter(pk=ContributionSummary.objects.first().pk).update(count=F("count") + 1)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 summary rows differ"):
+        call_command("summaries_rebuild", "--check", stdout=out)
+    assert f"partner={nxp.pk}" in out.getvalue()
+
+    call_command("summaries_rebuild", stdout=io.StringIO())
+    assert summary_differences() == []
 
 
 def test_the_summary_refuses_a_grouping_it_does_not_hold():
