@@ -159,7 +159,12 @@ def helix_group_labels() -> dict[str, str]:
 
 
 def report_data(
-    *, period: Period, language: str = "nl", today: date | None = None, status: AgreementStatus | None = None
+    *,
+    period: Period,
+    language: str = "nl",
+    today: date | None = None,
+    status: AgreementStatus | None = None,
+    with_plan: bool = True,
 ) -> dict:
     """Everything a progress report shows for `period`, in `language`, as JSON-ready data.
 
@@ -168,7 +173,8 @@ def report_data(
     whose cost does not grow with the contributions; one more, over those days only, when the period
     starts or ends inside a month), then partners, lines, agreement and the plan. The totals and the
     monthly appendix both come from that one read. `status` is `agreement_status(on=today)` when the
-    caller has it already (the dashboard), read once otherwise.
+    caller has it already (the dashboard), read once otherwise. `with_plan=False` leaves out plan against
+    realisation ("plan": None), for callers that do not show it (the charts).
     """
     today = today or timezone.localdate()
     status = status or agreement_status(on=today)
@@ -215,7 +221,7 @@ def report_data(
             "kinds": _kinds(total_approved),
             "months": _cumulative(period, monthly),
             "appendix": _appendix(period, partners, lines, monthly),
-            "plan": _plan(period, today, status),
+            "plan": _plan(period, today, status) if with_plan else None,
         }
 
 
@@ -471,7 +477,9 @@ class Dashboard:
     own_partners: list[dict]
 
 
-def dashboard_data(*, today: date | None = None, show_partners: bool, own_partner_ids: set[int]) -> Dashboard:
+def dashboard_data(
+    *, today: date | None = None, show_partners: bool, own_partner_ids: set[int], with_plan: bool = True
+) -> Dashboard:
     """The programme dashboard: the report data of the current agreement's term (or this year), upcoming
     deadlines and milestones. `show_partners` False hides other partners' rows (a representative sees the
     programme totals and, in detail, only `own_partner_ids`)."""
@@ -480,7 +488,8 @@ def dashboard_data(*, today: date | None = None, show_partners: bool, own_partne
     today = today or timezone.localdate()
     status = agreement_status(on=today)
     period = parse_period(f"agreement-{status.agreement.pk}" if status.agreement else str(today.year), today=today)
-    data = report_data(period=period, language=translation.get_language() or "nl", today=today, status=status)
+    language = translation.get_language() or "nl"
+    data = report_data(period=period, language=language, today=today, status=status, with_plan=with_plan)
     own = [p for p in data["partners"] if p["id"] in own_partner_ids]
     return Dashboard(
         today=today,

@@ -86,11 +86,12 @@ def report_period(report: Report) -> Period:
     return parse_period(report.period_key)
 
 
-def report_build_data(report: Report, *, today: date | None = None) -> dict:
-    """The report's figures now: live for a report in progress, frozen once issued."""
+def report_build_data(report: Report, *, today: date | None = None, with_plan: bool = True) -> dict:
+    """The report's figures now: live for a report in progress, frozen once issued. `with_plan=False`: without
+    plan against realisation when it is not shown (the charts), unless frozen."""
     if report.is_issued:
         return report.data
-    return report_data(period=report_period(report), language=report.language, today=today)
+    return report_data(period=report_period(report), language=report.language, today=today, with_plan=with_plan)
 
 
 def report_context(*, report: Report, data: dict, for_pdf: bool) -> dict:

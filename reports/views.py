@@ -48,12 +48,14 @@ def _file_response(field_file, filename: str, content_type: str) -> FileResponse
 # --- dashboard ------------------------------------------------------------------------------------
 
 
-def _dashboard_for(user):
+def _dashboard_for(user, *, with_plan: bool = True):
     if not can_see_dashboard(user):
         raise PermissionDenied
     show_partners = can_read_draft_reports(user) or not partners_for(user).exists()
     return dashboard_data(
-        show_partners=show_partners, own_partner_ids=set(partners_for(user).values_list("pk", flat=True))
+        show_partners=show_partners,
+        own_partner_ids=set(partners_for(user).values_list("pk", flat=True)),
+        with_plan=with_plan,
     )
 
 
@@ -68,7 +70,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard_chart(request: HttpRequest, name: str) -> HttpResponse:
-    board = _dashboard_for(request.user)
+    board = _dashboard_for(request.user, with_plan=False)  # the charts do not show the plan
     if name not in CHART_NAMES or (name == "partners" and not board.show_partners):
         raise Http404
     return _svg_response(report_chart_svg(board.data, name))
@@ -188,7 +190,7 @@ def report_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     report = report_for_user(request.user, pk)
     if name not in CHART_NAMES:
         raise Http404
-    return _svg_response(report_chart_svg(services.report_build_data(report), name))
+    return _svg_response(report_chart_svg(services.report_build_data(report, with_plan=False), name))
 
 
 # --- XLSX export ----------------------------------------------------------------------------------

@@ -113,6 +113,19 @@ def test_a_representative_sees_programme_totals_and_only_their_own_partner_in_de
     assert svg["Content-Type"] == "image/svg+xml" and b"Talent" in svg.content
 
 
+def test_a_chart_shows_the_new_total_as_soon_as_a_number_changes(client, programme, director):
+    """Charts are drawn once per set of figures (cached); a changed figure gives a newly drawn chart."""
+    ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))  # € 1.200
+    client.force_login(director)
+    url = "/rapportages/dashboard/grafiek/partners.svg"
+    first = client.get(url).content.decode()
+    assert "1.200" in first
+    assert client.get(url).content.decode() == first
+    ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(5))  # € 300 more
+    again = client.get(url).content.decode()
+    assert "1.500" in again and "1.200" not in again
+
+
 def test_the_director_sees_every_partner_the_countdown_and_the_deadlines(client, programme, director):
     ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))
     client.force_login(director)
