@@ -5,10 +5,12 @@
 2. Serves the app with gunicorn on 127.0.0.1 with production settings (DEBUG off).
 3. Measures, in interleaved rounds, each page's latency (median, p95) and throughput, its queries per
    request (in-process, same database), and its ratio to the floor: a trivial signed-in view (/ping).
-4. Times the jobs (PDF report, XLSX export, daily reminders) in-process, and the web workers' peak memory.
+4. Times the jobs (PDF report, XLSX export as its Celery task body, daily reminders) in-process, and the web
+   workers' peak memory; then the daily reminder job for 1,000 representatives (bench/reminders.py, a
+   database of its own).
 5. Writes bench/results/<stamp>.md and .json and prints the table. Figures only: nothing is asserted.
 
-Options: --sizes 1000,10000,100000  --rounds 25  --port 8765
+Options: --sizes 1000,10000,100000  --rounds 25  --port 8765  --no-reminders
 """
 
 import argparse
@@ -290,6 +292,33 @@ def _jobs(size: int) -> list[dict]:
     ]
 
 
+def _reminder_jobs() -> list[dict]:
+    """The daily reminder job for 1,000 representatives (bench/reminders.py, in a database of its own: its
+    250 extra partners would change the pages measured above), as rows of the jobs table."""
+    result = subprocess.run(
+        [sys.executable, str(BASE_DIR / "bench" / "reminders.py")],
+        cwd=BASE_DIR,
+        env={**os.environ, "DATABASE_URL": os.environ.get("DATABASE_URL", "")},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    jobs = []
+    for line in result.stdout.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 7 and cells[0].startswith(("one period", "four periods")):
+            label, claimed, sent, seconds = cells[0], cells[1], cells[2], float(cells[3])
+            jobs.append(
+                {
+                    "size": "1,000 representatives",
+                    "job": f"daily reminder job, {label}",
+                    "seconds": seconds,
+                    "note": f"{int(claimed):,} reminders, {int(sent):,} e-mails (eager tasks, PostgreSQL)",
+                }
+            )
+    return jobs
+
+
 def _fmt(value: float | int | None, places: int = 1) -> str:
     return "–" if value is None else (f"{value:.{places}f}" if isinstance(value, float) else str(value))
 
@@ -311,7 +340,8 @@ def _table(run: Run) -> str:
     if run.jobs:
         lines += ["", "| contributions | job | seconds | note |", "| ---: | --- | ---: | --- |"]
         for job in run.jobs:
-            lines.append(f"| {job['size']:,} | {job['job']} | {_fmt(job['seconds'], 2)} | {job['note']} |")
+            size = f"{job['size']:,}" if isinstance(job["size"], int) else job["size"]
+            lines.append(f"| {size} | {job['job']} | {_fmt(job['seconds'], 2)} | {job['note']} |")
     lines += ["", f"Peak memory of a web worker: {_fmt(run.peak_worker_rss_mb)} MB"]
     return "\n".join(lines)
 
@@ -321,6 +351,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--rounds", type=int, default=25)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--no-reminders", dest="reminders", action="store_false", help="skip the 1,000-representative reminder job"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -370,6 +403,8 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    if args.reminders:
+        run.jobs += _reminder_jobs()
 
     table = _table(run)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
