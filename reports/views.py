@@ -4,12 +4,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
-from partners.permissions import acts_for, partners_for
+from contributions.permissions import own_partner_ids
+from lifeport.lib.snapshot import cache_key, cache_seconds, data_version
+from partners.permissions import acts_for
 from reports import services
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
 from reports.forms import NarrativeForm, ReportCreateForm, StatementsCreateForm
@@ -48,22 +51,36 @@ def _file_response(field_file, filename: str, content_type: str) -> FileResponse
 # --- dashboard ------------------------------------------------------------------------------------
 
 
-def _dashboard_for(user, *, with_plan: bool = True):
+def _dashboard_audience(user) -> tuple[bool, set[int]]:
+    """Whether the reader sees every partner's rows, and the partners they act for (403 for others)."""
     if not can_see_dashboard(user):
         raise PermissionDenied
-    show_partners = can_read_draft_reports(user) or not partners_for(user).exists()
-    return dashboard_data(
-        show_partners=show_partners,
-        own_partner_ids=set(partners_for(user).values_list("pk", flat=True)),
-        with_plan=with_plan,
-    )
+    own = set(own_partner_ids(user))
+    return can_read_draft_reports(user) or not own, own
+
+
+def _dashboard_for(user, *, with_plan: bool = True):
+    show_partners, own = _dashboard_audience(user)
+    return dashboard_data(show_partners=show_partners, own_partner_ids=own, with_plan=with_plan)
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    board = _dashboard_for(request.user)
-    context = {"board": board, "data": board.data, "chart_descriptions": chart_descriptions(board.data)}
+    """The dashboard. Its body is computed from the database alone and kept under the database's snapshot
+    (lifeport.lib.snapshot): until anything is committed, the next reader with the same view of it gets the
+    rendered body without a query for the figures. The figures are computed only when the body is drawn."""
+    show_partners, own = _dashboard_audience(request.user)
+    board = SimpleLazyObject(lambda: dashboard_data(show_partners=show_partners, own_partner_ids=own, today=today))
+    today = timezone.localdate()
+    version = data_version()
+    context = {
+        "board": board,
+        "data": SimpleLazyObject(lambda: board.data),
+        "chart_descriptions": SimpleLazyObject(lambda: chart_descriptions(board.data)),
+        "cache_seconds": cache_seconds(version),
+        "cache_key": cache_key(version, today.isoformat(), show_partners, sorted(own)),
+    }
     return render(request, "reports/dashboard.html", context)
 
 
