@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids
-from lifeport.lib.snapshot import cache_key, cache_seconds, data_version
+from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from partners.permissions import acts_for
 from reports import services
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
@@ -67,8 +67,8 @@ def _dashboard_for(user, *, with_plan: bool = True):
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The dashboard. Its body is computed from the database alone and kept under the database's snapshot
-    (lifeport.lib.snapshot): until anything is committed, the next reader with the same view of it gets the
+    """The dashboard. Its body is computed from programme data alone and kept under that data's version
+    (lifeport.lib.pagecache): until programme data changes, the next reader with the same view gets the
     rendered body without a query for the figures. The figures are computed only when the body is drawn."""
     show_partners, own = _dashboard_audience(request.user)
     board = SimpleLazyObject(lambda: dashboard_data(show_partners=show_partners, own_partner_ids=own, today=today))

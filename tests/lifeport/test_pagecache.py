@@ -1,0 +1,98 @@
+"""Pages kept until programme data changes (lifeport.lib.pagecache, migration lifeport 0001).
+
+These tests commit for real (transactional_db). On PostgreSQL (CI) they check the data version and the
+dashboard's reuse; on SQLite (the demo mode) that nothing is cached at all.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.db import connection, transaction
+from django.urls import reverse
+
+from audit.models import Action
+from audit.services import audit_record
+from contributions.models import Contribution
+from lifeport.lib.pagecache import data_version
+from tests.factories import ContributionFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DASHBOARD = "/rapportages/dashboard/"
+
+
+def main(response) -> str:
+    """The page's main content (the header's forms carry a fresh CSRF token each time)."""
+    html = response.content.decode()
+    return html[html.index("<main") : html.index("</main>")]
+
+
+def postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def test_the_version_moves_with_programme_data_only(programme, director):
+    ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(1))
+    first = data_version()
+    if not postgresql():
+        assert first is None  # SQLite: no caching
+        return
+    assert first and data_version() == first  # reading changes nothing
+    audit_record(actor=director, action=Action.SIGN_IN)  # not programme data
+    assert data_version() == first
+    ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(1))
+    second = data_version()
+    assert second not in (None, first)
+    with transaction.atomic():  # many rows in one transaction: one step
+        for _ in range(3):
+            ContributionFactory(partner=programme["nxp"], hours=Decimal(1))
+    assert int(data_version()) == int(second) + 1
+
+
+def test_inside_a_transaction_that_wrote_nothing_is_cached(programme):
+    with transaction.atomic():
+        ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(1))
+        assert data_version() is None  # its own writes move the version only when it commits
+
+
+def test_every_programme_table_moves_the_version():
+    if not postgresql():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'lifeport_data_changed'")
+        watched = {row[0].strip('"') for row in cursor.fetchall()}
+    tables = {
+        model._meta.db_table
+        for label in ("partners", "actionlines", "contributions", "reports")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    assert tables <= watched, f"add the lifeport_data_changed trigger to {sorted(tables - watched)}"
+
+
+def test_the_dashboard_shows_a_new_approval_at_once(client, programme, director):
+    ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))  # € 1.200
+    waiting = ContributionFactory(partner=programme["asmpt"], submitted=True, hours=Decimal(5))  # € 300
+    client.force_login(director)
+    first = main(client.get(DASHBOARD))
+    assert "€\xa01.200,00" in first
+    assert main(client.get(DASHBOARD)) == first  # the same page again (kept, on PostgreSQL)
+    response = client.post(reverse("contributions:approve", args=[waiting.pk]))
+    assert response.status_code == 302 and Contribution.objects.get(pk=waiting.pk).status == "approved"
+    again = main(client.get(DASHBOARD))
+    assert "€\xa01.500,00" in again and "€\xa01.200,00" not in again
+
+
+def test_a_kept_dashboard_costs_a_few_queries_and_keeps_each_readers_view(
+    client, programme, director, nxp_rep, django_assert_max_num_queries
+):
+    ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(10))  # € 600
+    ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))  # € 1.200
+    client.force_login(director)
+    client.get(DASHBOARD)
+    if postgresql():
+        with django_assert_max_num_queries(12):  # sign-in, menu and the version; no figures computed
+            assert "ASMPT" in client.get(DASHBOARD).content.decode()
+    client.force_login(nxp_rep)  # the same data, another reader: their own view, not the director's
+    page = client.get(DASHBOARD).content.decode()
+    assert "Goedgekeurde bijdragen van NXP per actielijn" in page and "ASMPT" not in page
