@@ -23,6 +23,8 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+INSERT INTO lifeport_dataversion (id, number) VALUES (1, nextval('lifeport_data_version_seq'))
+ON CONFLICT (id) DO NOTHING;
 """
 
 
