@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from actionlines import exports, services
@@ -63,6 +64,7 @@ from actionlines.selectors import (
     plan_realisation,
     plan_versions,
 )
+from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from partners.permissions import can_see_programme, is_programme_staff, leads
 
 # --- Action lines --------------------------------------------------------------------------------------------
@@ -309,7 +311,15 @@ def plan_compare_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_realisation_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
-    context = {"plan": plan, "realisation": plan_realisation(plan), "boundary": plan_boundary(plan)}
+    today = timezone.localdate()
+    version = data_version()  # the figures are computed only when drawn, and kept (lifeport.lib.pagecache)
+    context = {
+        "plan": plan,
+        "realisation": SimpleLazyObject(lambda: plan_realisation(plan, on=today)),
+        "boundary": plan_boundary(plan),
+        "cache_seconds": cache_seconds(version),
+        "cache_key": cache_key(version, plan.pk, today.isoformat()),
+    }
     return render(request, "actionlines/plan_realisation.html", context)
 
 
@@ -620,11 +630,15 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     check(is_programme_staff(request.user))
-    return render(
-        request,
-        "actionlines/overview.html",
-        {"overview": director_overview(), "queue_url": _queue_url()},
-    )
+    today = timezone.localdate()
+    version = data_version()  # computed only when drawn, and kept until programme data changes
+    context = {
+        "overview": SimpleLazyObject(lambda: director_overview(on=today)),
+        "queue_url": _queue_url(),
+        "cache_seconds": cache_seconds(version),
+        "cache_key": cache_key(version, today.isoformat()),
+    }
+    return render(request, "actionlines/overview.html", context)
 
 
 def _queue_url() -> str | None:

@@ -125,6 +125,9 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_create.html", {"form": form})
 
 
+PREVIEW_NAMES = ("data", "lines", "chart_descriptions")  # what services.report_context gives besides the report
+
+
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's page: status and actions, the narrative form (director, office) and the HTML preview."""
@@ -145,8 +148,17 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The summary and remarks are saved. Generate the PDF to include them."))
             return redirect(report)
-    data = services.report_build_data(report)
-    context = services.report_context(report=report, data=data, for_pdf=False)
+    # The preview is computed only when drawn, and kept until programme data changes (lifeport.lib.pagecache).
+    preview = SimpleLazyObject(
+        lambda: services.report_context(report=report, data=services.report_build_data(report), for_pdf=False)
+    )
+    version = data_version()
+    context = {name: SimpleLazyObject(lambda name=name: preview[name]) for name in PREVIEW_NAMES}
+    context.update(
+        report=report,
+        cache_seconds=cache_seconds(version),
+        cache_key=cache_key(version, report.pk, timezone.localdate().isoformat()),
+    )
     context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
     context.update(exports=report.exports.all()[:5], can_export=can_export(request.user, report))
     return render(request, "reports/report_detail.html", context)

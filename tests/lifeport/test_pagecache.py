@@ -4,6 +4,7 @@ These tests commit for real (transactional_db). On PostgreSQL (CI) they check th
 dashboard's reuse; on SQLite (the demo mode) that nothing is cached at all.
 """
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -23,9 +24,9 @@ DASHBOARD = "/rapportages/dashboard/"
 
 
 def main(response) -> str:
-    """The page's main content (the header's forms carry a fresh CSRF token each time)."""
+    """The page's main content, without CSRF tokens (fresh in every response)."""
     html = response.content.decode()
-    return html[html.index("<main") : html.index("</main>")]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html[html.index("<main") : html.index("</main>")])
 
 
 def postgresql() -> bool:
@@ -96,3 +97,27 @@ def test_a_kept_dashboard_costs_a_few_queries_and_keeps_each_readers_view(
     client.force_login(nxp_rep)  # the same data, another reader: their own view, not the director's
     page = client.get(DASHBOARD).content.decode()
     assert "Goedgekeurde bijdragen van NXP per actielijn" in page and "ASMPT" not in page
+
+
+def test_the_overview_the_realisation_and_the_report_preview_show_a_change_at_once(client, programme, director):
+    from actionlines.services import seed_demo_plan
+    from partners.services import seed_demo_users
+    from reports.services import report_create
+
+    seed_demo_users()
+    plan = seed_demo_plan()
+    report = report_create(period_key="2026", language="nl", acting_user=director)
+    waiting = ContributionFactory(partner=programme["asmpt"], submitted=True, hours=Decimal(5))  # € 300
+    client.force_login(director)
+    pages = {
+        "overview": reverse("actionlines:overview"),
+        "realisation": reverse("actionlines:plan_realisation", args=[plan.pk]),
+        "preview": report.get_absolute_url(),
+    }
+    before = {name: main(client.get(url)) for name, url in pages.items()}
+    assert {name: main(client.get(url)) for name, url in pages.items()} == before  # kept while nothing changes
+    assert "1 ingediende bijdrage wacht" in before["overview"]
+    client.post(reverse("contributions:approve", args=[waiting.pk]))
+    after = {name: main(client.get(url)) for name, url in pages.items()}
+    assert "1 ingediende bijdrage wacht" not in after["overview"]
+    assert after["realisation"] != before["realisation"] and after["preview"] != before["preview"]
