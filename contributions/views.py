@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -60,8 +61,9 @@ from contributions.selectors import (
     with_evidence_count,
 )
 from contributions.tables import table_rows, table_values
+from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from partners.models import Partner
-from partners.permissions import acts_for
+from partners.permissions import acts_for, roles_of
 
 PAGE_SIZE = 50
 QUEUE_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.RETURNED)
@@ -89,22 +91,39 @@ def _page(request: HttpRequest, rows, *, key: str = "date", key_type: type = dat
     return page
 
 
+def _kept(request: HttpRequest, build, names: tuple[str, ...]) -> dict:
+    """The page's context, computed by `build()` only when the page body is drawn, and the {% cache %} key that
+    keeps the body per reader (user and roles) and address until programme data changes (lifeport.lib.pagecache).
+    """
+    built = SimpleLazyObject(build)
+    context = {name: SimpleLazyObject(lambda name=name: built[name]) for name in names}
+    version = data_version()
+    roles = sorted(role.value for role in roles_of(request.user))
+    context["cache_seconds"] = cache_seconds(version)
+    context["cache_key"] = cache_key(version, request.user.pk, roles, request.get_full_path())
+    return context
+
+
 @login_required
 def contribution_list(request: HttpRequest) -> HttpResponse:
     require_contributions_access(request.user)
-    form = ContributionFilterForm(request.GET, user=request.user)
-    filters = form.filters()
-    rows = contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
-    partner = filters["partner"]
-    context = {
-        "form": form,
-        "partner": partner,
-        "page": _page(request, with_evidence_count(rows)),
-        "status_rows": _status_rows(
-            summary_totals(by=("status",), condition=visibility_condition(request.user), **filters)
-        ),
-        "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
-    }
+
+    def build() -> dict:
+        form = ContributionFilterForm(request.GET, user=request.user)
+        filters = form.filters()
+        rows = contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
+        partner = filters["partner"]
+        return {
+            "form": form,
+            "partner": partner,
+            "page": _page(request, with_evidence_count(rows)),
+            "status_rows": _status_rows(
+                summary_totals(by=("status",), condition=visibility_condition(request.user), **filters)
+            ),
+            "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
+        }
+
+    context = _kept(request, build, ("form", "partner", "page", "status_rows", "can_log"))
     return render(request, "contributions/contribution_list.html", context)
 
 
@@ -379,14 +398,17 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require_reviewer(request.user)
-    form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
-    filters = form.filters()
-    context = {
-        "form": form,
-        "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
-        "status_rows": _status_rows(summary_totals(by=("status",), **filters), QUEUE_STATUSES),
-    }
-    return render(request, "contributions/queue.html", context)
+
+    def build() -> dict:
+        form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
+        filters = form.filters()
+        return {
+            "form": form,
+            "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
+            "status_rows": _status_rows(summary_totals(by=("status",), **filters), QUEUE_STATUSES),
+        }
+
+    return render(request, "contributions/queue.html", _kept(request, build, ("form", "page", "status_rows")))
 
 
 def _reviewable(request: HttpRequest, pk: int) -> Contribution:

@@ -52,6 +52,9 @@ def test_the_version_moves_with_programme_data_only(programme, director):
 
 
 def test_inside_a_transaction_that_wrote_nothing_is_cached(programme):
+    if not postgresql():
+        assert data_version() is None  # SQLite: never
+        return
     with transaction.atomic():
         ContributionFactory(partner=programme["nxp"], approved=True, hours=Decimal(1))
         assert data_version() is None  # its own writes move the version only when it commits
@@ -100,6 +103,9 @@ def test_a_kept_dashboard_costs_a_few_queries_and_keeps_each_readers_view(
 
 
 def test_the_overview_the_realisation_and_the_report_preview_show_a_change_at_once(client, programme, director):
+    if not postgresql():  # nothing is kept on SQLite (and its flush after this seed trips on a foreign key)
+        assert data_version() is None
+        return
     from actionlines.services import seed_demo_plan
     from partners.services import seed_demo_users
     from reports.services import report_create
@@ -121,3 +127,19 @@ def test_the_overview_the_realisation_and_the_report_preview_show_a_change_at_on
     after = {name: main(client.get(url)) for name, url in pages.items()}
     assert "1 ingediende bijdrage wacht" not in after["overview"]
     assert after["realisation"] != before["realisation"] and after["preview"] != before["preview"]
+
+
+def test_the_list_and_the_queue_are_kept_per_reader_and_show_a_change_at_once(client, programme, director, nxp_rep):
+    ContributionFactory(partner=programme["nxp"], description="Gastles", hours=Decimal(2))
+    ContributionFactory(partner=programme["asmpt"], submitted=True, description="Cleanroom", hours=Decimal(3))
+    client.force_login(nxp_rep)
+    mine = main(client.get(reverse("contributions:list")))
+    assert "Gastles" in mine and "Cleanroom" not in mine
+    assert main(client.get(reverse("contributions:list"))) == mine
+    client.force_login(director)
+    queue = main(client.get(reverse("contributions:queue")))
+    assert "Cleanroom" in queue and "Gastles" not in queue  # the director's own view, not the representative's
+    ContributionFactory(partner=programme["nxp"], submitted=True, description="Stageplaatsen", hours=Decimal(4))
+    assert "Stageplaatsen" in main(client.get(reverse("contributions:queue")))
+    client.force_login(nxp_rep)
+    assert "Stageplaatsen" in main(client.get(reverse("contributions:list")))
