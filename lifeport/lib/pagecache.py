@@ -8,12 +8,14 @@ number stays the same. It is never stale: the number is read before the data, an
 commit as the data, so the data read is at least as new as its key. Sign-ins, exports (the audit trail),
 sessions and reminders do not change the number, so they do not throw the kept parts away.
 
-No caching (None) on SQLite, the demo mode, or inside a transaction that has itself written (its writes
+No caching (None) with PAGE_CACHE=0 (the environment; `make bench` measures pages both ways), on SQLite,
+the demo mode, or inside a transaction that has itself written (its writes
 move the number only when it commits), e.g. a test wrapped in a transaction.
 """
 
 import uuid
 
+from django.conf import settings
 from django.db import connection
 
 CACHE_SECONDS = 3600  # the key changes with the data; this only bounds how long unused entries stay
@@ -21,7 +23,7 @@ CACHE_SECONDS = 3600  # the key changes with the data; this only bounds how long
 
 def data_version() -> str | None:
     """The programme data's version number as text, or None (do not cache)."""
-    if connection.vendor != "postgresql":
+    if not settings.PAGE_CACHE or connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
