@@ -165,6 +165,7 @@ def report_data(
     today: date | None = None,
     status: AgreementStatus | None = None,
     with_plan: bool = True,
+    detail: bool = True,
 ) -> dict:
     """Everything a progress report shows for `period`, in `language`, as JSON-ready data.
 
@@ -174,7 +175,9 @@ def report_data(
     starts or ends inside a month), then partners, lines, agreement and the plan. The totals and the
     monthly appendix both come from that one read. `status` is `agreement_status(on=today)` when the
     caller has it already (the dashboard), read once otherwise. `with_plan=False` leaves out plan against
-    realisation ("plan": None), for callers that do not show it (the charts).
+    realisation ("plan": None), for callers that do not show it (the charts). `detail=False` is the
+    dashboard's cut: no monthly appendix per partner ("appendix": []) and the plan without its sections per
+    action line (activities, milestones, indicators: "lines": {}); every figure it does give is the same.
     """
     today = today or timezone.localdate()
     status = status or agreement_status(on=today)
@@ -220,8 +223,8 @@ def report_data(
             "helices": _helices(partners, approved),
             "kinds": _kinds(total_approved),
             "months": _cumulative(period, monthly),
-            "appendix": _appendix(period, partners, lines, monthly),
-            "plan": _plan(period, today, status) if with_plan else None,
+            "appendix": _appendix(period, partners, lines, monthly) if detail else [],
+            "plan": _plan(period, today, status, sections=detail) if with_plan else None,
         }
 
 
@@ -389,18 +392,19 @@ def _realisation(row) -> dict:
     }
 
 
-def _plan(period: Period, today: date, status: AgreementStatus) -> dict | None:
-    """The adopted annual plan of the period's year against realisation, from actionlines.selectors."""
+def _plan(period: Period, today: date, status: AgreementStatus, *, sections: bool = True) -> dict | None:
+    """The adopted annual plan of the period's year against realisation, from actionlines.selectors.
+    `sections=False`: without the sections per action line (the plan's contents are not read)."""
     plan = adopted_plan(period.starts_on.year)
     if plan is None:
         return None
-    contents = plan_contents(plan)
     realisation = plan_realisation(plan, on=today, status=status)
+    contents = plan_contents(plan) if sections else None
     by_activity = {row.subject.pk: row for row in realisation.activities}
     by_line = {row.subject.pk: row for row in realisation.lines}
     statuses = dict(MilestoneStatus.choices)
     lines = {}
-    for section in contents.sections:
+    for section in contents.sections if contents else ():
         line = section.action_line
         activities, milestones = [], []
         for activity in section.activities:
@@ -489,7 +493,7 @@ def dashboard_data(
     status = agreement_status(on=today)
     period = parse_period(f"agreement-{status.agreement.pk}" if status.agreement else str(today.year), today=today)
     language = translation.get_language() or "nl"
-    data = report_data(period=period, language=language, today=today, status=status, with_plan=with_plan)
+    data = report_data(period=period, language=language, today=today, status=status, with_plan=with_plan, detail=False)
     own = [p for p in data["partners"] if p["id"] in own_partner_ids]
     return Dashboard(
         today=today,

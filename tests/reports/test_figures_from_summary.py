@@ -249,3 +249,12 @@ def test_the_pages_run_the_same_queries_for_few_and_many_contributions(client, d
     many = counts()
     assert many == few
     assert max(many.values()) <= 45, many
+
+
+def test_the_dashboards_cut_gives_the_same_figures_without_appendix_and_plan_sections(demo):
+    period = parse_period("2026")
+    full = report_data(period=period, language="nl", today=date(2026, 11, 28))
+    cut = report_data(period=period, language="nl", today=date(2026, 11, 28), detail=False)
+    assert full["appendix"] and cut["appendix"] == []
+    assert full["plan"]["lines"] and cut["plan"]["lines"] == {}
+    assert {**cut, "appendix": full["appendix"], "plan": {**cut["plan"], "lines": full["plan"]["lines"]}} == full
