@@ -287,9 +287,18 @@ def _jobs(size: int) -> list[dict]:
             claimed = len(reminders_run(day=date(2026, 4, 8)).claimed)
             return f"{claimed} reminders, {len(mail.outbox)} e-mails (8 April 2026)"
 
+    def xlsx_all() -> str:
+        from contributions.exports import export_xlsx
+        from contributions.models import Contribution
+
+        with export_xlsx(Contribution.objects.all()) as file:
+            megabytes = file.seek(0, 2) / 1e6
+        return f"{Contribution.objects.count():,} rows, {megabytes:.1f} MB (contributions.exports.export_xlsx)"
+
     return [
         _timed("PDF report, year 2026 (render)", size, pdf),
         _timed("XLSX export of a report over the agreement's term (Celery task body, with progress)", size, xlsx),
+        _timed("XLSX export of every contribution (the list's Excel download, all partners)", size, xlsx_all),
         _timed("daily reminder job (eager tasks)", size, reminders),
     ]
 
