@@ -99,22 +99,29 @@ def contribution_totals(
         qs = qs.filter(status__in=statuses)
     if "month" in by:
         qs = qs.annotate(month=TruncMonth("date"))
+    totals = Totals(by=tuple(by))
+    for key, figures in _grouped_figures(qs, keys, items=Count("id")):
+        totals.rows[tuple(_key_value(k) for k in key)] = figures
+        totals.total.add(figures)
+    return totals
+
+
+def _grouped_figures(qs, keys: list[str], *, items):
+    """(key tuple, Figures) per group of `keys` in `qs`: contributions (items = Count("id")) or summary rows
+    (items = Sum("count")), whose hours and value columns have the same names."""
     grouped = (
         qs.order_by()
         .values(*keys)
         .annotate(
-            hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
-            in_kind_value=_sum("value", Q(kind__in=IN_KIND)),
-            funded=_sum("value", Q(kind=Kind.MONEY)),
-            count=Count("id"),
+            sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
+            sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
+            sum_funded=_sum("value", Q(kind=Kind.MONEY)),
+            items=items,
         )
     )
-    totals = Totals(by=tuple(by))
     for row in grouped:
-        figures = Figures(row["hours"], row["in_kind_value"], row["funded"], row["count"])
-        totals.rows[tuple(_key_value(row[k]) for k in keys)] = figures
-        totals.total.add(figures)
-    return totals
+        figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
+        yield tuple(row[k] for k in keys), figures
 
 
 def _month_end(day: date) -> date:
@@ -185,19 +192,8 @@ def summary_totals(
             qs = qs.filter(month__gte=whole[0])
         if whole[1] is not None:
             qs = qs.filter(month__lte=whole[1])
-        grouped = (
-            qs.order_by()
-            .values(*keys)
-            .annotate(
-                sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
-                sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
-                sum_funded=_sum("value", Q(kind=Kind.MONEY)),
-                items=Sum("count"),
-            )
-        )
-        for row in grouped:
-            figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
-            totals.rows[tuple(row[k] for k in keys)] = figures
+        for key, figures in _grouped_figures(qs, keys, items=Sum("count")):
+            totals.rows[key] = figures
             totals.total.add(figures)
     if partial:
         days = Q()
