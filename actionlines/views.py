@@ -65,6 +65,7 @@ from actionlines.selectors import (
     plan_versions,
 )
 from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
+from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import can_see_programme, is_programme_staff, leads
 
 # --- Action lines --------------------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
-    response = HttpResponse(exports.plan_xlsx(plan), content_type=exports.XLSX_TYPE)
+    response = HttpResponse(exports.plan_xlsx(plan), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="jaarplan-{plan.year}-v{plan.version}.xlsx"'
     return response
 

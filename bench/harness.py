@@ -243,7 +243,7 @@ def _jobs(size: int) -> list[dict]:
         report = Report.objects.filter(period_key__startswith="agreement").order_by("-version").first()
         report = report or report_create(period_key="agreement", language="nl", acting_user=director)
         expected = Contribution.objects.filter(
-            date__range=(report.starts_on, report.ends_on), status__in=[Status.APPROVED, Status.SUBMITTED]
+            date__range=(report.starts_on, report.ends_on), status=Status.APPROVED
         ).count()
         before = ReportExport.objects.order_by("-id").values_list("id", flat=True).first() or 0
         seen: list[int] = []
@@ -273,7 +273,7 @@ def _jobs(size: int) -> list[dict]:
         match = "" if export.rows == expected else f" (EXPECTED {expected:,})"
         shown = [f"{p} %" for p in seen] if len(seen) <= 6 else [f"{p} %" for p in seen[:3]] + ["…", f"{seen[-1]} %"]
         return (
-            f"{export.rows:,} rows{match}: approved and in review of {Contribution.objects.count():,} contributions, "
+            f"{export.rows:,} rows{match}: the approved ones of {Contribution.objects.count():,} contributions, "
             f"{megabytes:.1f} MB, {export.status}; progress on the page while running: {' → '.join(shown) or '–'} "
             f"({len(seen)} distinct readings), then {export.progress} %"
         )

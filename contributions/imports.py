@@ -35,6 +35,7 @@ from contributions.models import CENT, Contribution, Kind
 from contributions.selectors import Figures, Totals, contribution_totals
 from contributions.services import contribution_create, likely_duplicates
 from lifeport.lib.money import format_number
+from lifeport.lib.spreadsheet import csv_unguard
 from partners.models import Partner
 from partners.permissions import acts_for
 
@@ -334,7 +335,8 @@ def _read_csv(data: bytes) -> list[tuple]:
     # Dutch Excel writes CSV with semicolons; others use commas or tabs.
     delimiter = max(";,\t", key=first_line.count)
     try:
-        return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        # csv_unguard: a cell our export quoted against formulas ('=1+1) reads back as it was written (=1+1).
+        return [tuple(map(csv_unguard, row)) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise ImportFileError(_("This CSV file could not be read: %(error)s") % {"error": exc}) from exc
 

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,7 +62,9 @@ from contributions.selectors import (
     with_evidence_count,
 )
 from contributions.tables import table_rows, table_values
+from lifeport.lib.money import format_number
 from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
+from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.models import Partner
 from partners.permissions import acts_for, roles_of
 
@@ -104,14 +107,20 @@ def _kept(request: HttpRequest, build, names: tuple[str, ...]) -> dict:
     return context
 
 
+def _listed(request: HttpRequest) -> tuple[ContributionFilterForm, dict, QuerySet[Contribution]]:
+    """The list's filter form, the filters it applied (invalid ones dropped, the default partner filled in) and
+    the rows this reader sees with them: the list page and its download both read the list through here."""
+    form = ContributionFilterForm(request.GET, user=request.user)
+    filters = form.filters()
+    return form, filters, contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
+
+
 @login_required
 def contribution_list(request: HttpRequest) -> HttpResponse:
     require_contributions_access(request.user)
 
     def build() -> dict:
-        form = ContributionFilterForm(request.GET, user=request.user)
-        filters = form.filters()
-        rows = contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
+        form, filters, rows = _listed(request)
         partner = filters["partner"]
         return {
             "form": form,
@@ -475,7 +484,6 @@ def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpRespon
 # --- Import and export -------------------------------------------------------------------------------
 
 IMPORT_SESSION_KEY = "contribution_import"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportSizeLimit(FileUploadHandler):
@@ -604,8 +612,20 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 def contribution_export(request: HttpRequest) -> HttpResponse:
     """The list page's rows (same filters, same visibility) as XLSX (default) or CSV (?format=csv)."""
     require_contributions_access(request.user)
-    form = ContributionFilterForm(request.GET, user=request.user)
-    rows = contributions_filtered(queryset=contributions_visible_to(request.user), **form.filters())
+    _form, filters, rows = _listed(request)  # filters: those applied, invalid ones dropped
+    if exports.export_too_large(rows):
+        limit = format_number(exports.MAX_EXPORT_ROWS, get_language() or "nl")
+        messages.error(
+            request,
+            _(
+                "This list holds more than %(max)s contributions, too many for one download. "
+                "Choose a partner, period or action line first."
+            )
+            % {"max": limit},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{reverse('contributions:list')}?{query.urlencode()}")
     stem = _("contributions")
     stem = f"{stem}-{timezone.localdate():%Y-%m-%d}"
     if request.GET.get("format") == "csv":

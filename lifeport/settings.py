@@ -261,9 +261,11 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB: WeasyPrint renders are memo
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# The daily reminder job at 08:00 in CELERY_TIMEZONE (Europe/Amsterdam), through daylight-saving changes.
+# The daily reminder job at 08:00 in CELERY_TIMEZONE (Europe/Amsterdam), through daylight-saving changes;
+# every hour, the report exports replaced or failed more than a day ago are removed.
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-daily": {"task": "reminders.run_daily", "schedule": crontab(hour=8, minute=0)},
+    "reports-clean-up-exports": {"task": "reports.clean_up_exports", "schedule": crontab(minute=17)},
 }
 
 LOGGING = {

@@ -153,6 +153,15 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+# The exports that hold an audience's place: at most one per report and audience (a constraint).
+CURRENT_EXPORT_STATUSES = (ExportStatus.QUEUED, ExportStatus.RUNNING, ExportStatus.DONE)
+# Audiences (see reports.permissions.export_audience): the report's tables only, or with every
+# partner's contribution lines; a representative's is "partners-<id>[-<id>…]".
+AUDIENCE_FIGURES = "figures"
+AUDIENCE_ALL = "all"
 
 
 def export_path(instance: "ReportExport", filename: str) -> str:
@@ -160,9 +169,12 @@ def export_path(instance: "ReportExport", filename: str) -> str:
 
 
 class ReportExport(models.Model):
-    """The report's tables and the full list of its contributions as one XLSX, made by a Celery task."""
+    """The report's tables, and the contributions it counted that its audience may read, as one XLSX made by a
+    Celery task. One current export per report and audience: made once and reused (an issued report never
+    changes), replaced when a draft is exported again; the replaced and failed ones are removed after a day."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="exports")
+    audience = models.CharField(_("audience"), max_length=200, default=AUDIENCE_ALL)
     status = models.CharField(_("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(_("contributions"), default=0)
@@ -179,10 +191,21 @@ class ReportExport(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(progress__lte=100), name="export_progress_at_most_100"),
             models.CheckConstraint(condition=~Q(status="done") | ~Q(file=""), name="export_done_has_file"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in ExportStatus]), name="export_status_known"),
+            models.UniqueConstraint(
+                fields=["report", "audience"],
+                condition=Q(status__in=[s.value for s in CURRENT_EXPORT_STATUSES]),
+                name="export_once_per_report_and_audience",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.report} · XLSX {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.report} · XLSX {self.audience} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def with_lines(self) -> bool:
+        """Whether the workbook lists contributions (every audience but the figures-only one)."""
+        return self.audience != AUDIENCE_FIGURES
 
     def filename(self) -> str:
         return f"lifeport-voortgangsrapportage-{self.report.period_key}-v{self.report.version}.xlsx"

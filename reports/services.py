@@ -8,14 +8,14 @@ import base64
 import hashlib
 import os
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from lifeport.lib.pdf import render_pdf
 from partners.permissions import acts_for, is_programme_staff
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
 from reports.models import (
+    CURRENT_EXPORT_STATUSES,
     EDITABLE_STATUSES,
     ExportStatus,
     PartnerStatement,
@@ -34,6 +35,7 @@ from reports.models import (
     ReportStateError,
     ReportStatus,
 )
+from reports.permissions import ExportAudience, export_audience
 from reports.selectors import Period, PeriodError, parse_period, report_data
 
 REPORT_TEMPLATE = "pdf/report.html"
@@ -284,23 +286,57 @@ def report_issue(*, report: Report, acting_user) -> Report:
 # --- XLSX export ----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+# An export still queued or running this long after it was asked for has lost its task (the hard time limit
+# is 11 minutes): the next request replaces it. Replaced and failed exports are removed after a day.
+EXPORT_STALE_AFTER = timedelta(hours=1)
+EXPORT_KEPT_FOR = timedelta(days=1)
+
+
+def _export_reusable(export: ReportExport, report: Report) -> bool:
+    """An issued report never changes: its export is reused once made from the issued report. A draft's export
+    is reused only while it is being made (a second click); once done, asking again makes it afresh."""
+    if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
+        return export.created_at > timezone.now() - EXPORT_STALE_AFTER
+    return report.is_issued and export.created_at >= report.issued_at
+
+
 def export_request(*, report: Report, acting_user) -> ReportExport:
-    """Queue the XLSX of the report's tables and its contributions; the page shows its progress."""
+    """The XLSX of `report` for `acting_user`'s audience (reports.permissions.export_audience): the current one
+    when it can be reused, otherwise a new one, queued on commit (the one it replaces is marked superseded).
+
+    One current export per report and audience (a unique constraint): two requests at once get the same one.
+    """
     from reports.tasks import export_report
 
-    if not (is_programme_staff(acting_user) or report.is_issued):
+    audience = export_audience(acting_user, report)
+    if audience is None:
         raise PermissionDenied
-    export = ReportExport.objects.create(report=report, created_by=acting_user)
-    audit_record(
-        actor=acting_user, action=Action.EXPORTED, target=report, details={"export": export.pk, "format": "xlsx"}
-    )
-    transaction.on_commit(lambda: export_report.delay(export.pk))
-    return export
+    current = ReportExport.objects.filter(report=report, audience=audience.key, status__in=CURRENT_EXPORT_STATUSES)
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                existing = current.select_for_update().first()
+                if existing is not None and _export_reusable(existing, report):
+                    return existing
+                if existing is not None:
+                    current.filter(pk=existing.pk).update(status=ExportStatus.SUPERSEDED, finished_at=timezone.now())
+                export = ReportExport.objects.create(report=report, audience=audience.key, created_by=acting_user)
+                audit_record(
+                    actor=acting_user,
+                    action=Action.EXPORTED,
+                    target=report,
+                    details={"export": export.pk, "format": "xlsx", "audience": audience.key},
+                )
+                transaction.on_commit(lambda pk=export.pk: export_report.delay(pk))
+                return export
+        except IntegrityError:
+            continue  # another request made this audience's export a moment ago: return that one
+    raise ValidationError(_("The XLSX is being made by another request; try again in a moment."))
 
 
 def export_run(*, export_id: int, progress_every: int = 2000) -> ReportExport | None:
-    """Write the XLSX (the work of the Celery task). Claims the export by a conditional update."""
+    """Write the XLSX (the work of the Celery task). Claims the export by a conditional update, and stores the
+    file only if the export is still the current one (not superseded meanwhile)."""
     from reports.xlsx import write_report_xlsx
 
     claimed = ReportExport.objects.filter(pk=export_id, status=ExportStatus.QUEUED).update(
@@ -308,29 +344,59 @@ def export_run(*, export_id: int, progress_every: int = 2000) -> ReportExport | 
     )
     if not claimed:
         return None
-    export = ReportExport.objects.select_related("report").get(pk=export_id)
+    export = ReportExport.objects.select_related("report", "created_by").get(pk=export_id)
+    running = ReportExport.objects.filter(pk=export_id, status=ExportStatus.RUNNING)
 
     def progress(done: int, total: int) -> None:
         percent = min(99, max(1, int(done * 100 / total))) if total else 99
-        ReportExport.objects.filter(pk=export_id).update(progress=percent, rows=done)
+        running.update(progress=percent, rows=done)
 
-    content, rows = write_report_xlsx(report=export.report, progress=progress, progress_every=progress_every)
-    name = _write_file_atomically(name=f"exports/{export.report_id}/{export.filename()}", content=content)
+    content, rows = write_report_xlsx(
+        report=export.report,
+        audience=ExportAudience.from_key(export.audience),
+        progress=progress,
+        progress_every=progress_every,
+    )
+    name = _write_file_atomically(
+        name=f"exports/{export.report_id}/{Path(export.filename()).stem}-{export.audience}.xlsx", content=content
+    )
     try:
-        with transaction.atomic():
-            export.file.name, export.rows, export.progress = name, rows, 100
-            export.status, export.finished_at = ExportStatus.DONE, timezone.now()
-            export.save()
+        finished = running.update(
+            file=name, rows=rows, progress=100, status=ExportStatus.DONE, finished_at=timezone.now()
+        )
     except BaseException:
         default_storage.delete(name)
         raise
+    if not finished:  # superseded while it ran: nobody will download this one
+        default_storage.delete(name)
+        return None
+    export.refresh_from_db()
     return export
 
 
 def export_failed(*, export_id: int, error: str) -> None:
-    ReportExport.objects.filter(pk=export_id).exclude(status=ExportStatus.DONE).update(
+    ReportExport.objects.filter(pk=export_id, status__in=(ExportStatus.QUEUED, ExportStatus.RUNNING)).update(
         status=ExportStatus.FAILED, error=error[:500], finished_at=timezone.now()
     )
+
+
+def exports_clean_up(*, now: datetime | None = None) -> int:
+    """Remove the files and rows of exports replaced or failed more than a day ago. Returns how many went.
+
+    The beat schedule runs it every hour (reports.tasks.clean_up_exports); a day's grace lets a download
+    that started before the export was replaced finish.
+    """
+    cutoff = (now or timezone.now()) - EXPORT_KEPT_FOR
+    old = ReportExport.objects.filter(status__in=(ExportStatus.SUPERSEDED, ExportStatus.FAILED)).filter(
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    removed = 0
+    for pk, name in old.values_list("pk", "file"):
+        if ReportExport.objects.filter(pk=pk).delete()[0]:
+            removed += 1
+            if name:
+                default_storage.delete(name)
+    return removed
 
 
 # --- partner year statements ----------------------------------------------------------------------

@@ -84,6 +84,12 @@ def export_report(self, export_id: int) -> str:
     return export.status if export else "skipped"
 
 
+@shared_task(name="reports.clean_up_exports", acks_late=True)
+def clean_up_exports() -> int:
+    """Remove the files and rows of exports replaced or failed more than a day ago (beat: every hour)."""
+    return services.exports_clean_up()
+
+
 @shared_task(bind=True, acks_late=True, soft_time_limit=SOFT_TIME_LIMIT, time_limit=TIME_LIMIT, max_retries=None)
 def render_statement(self, statement_id: int) -> str:
     """Render a partner's year statement PDF (one page); retried with back-off."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids
 from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
+from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for
 from reports import services
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
@@ -23,7 +24,9 @@ from reports.permissions import (
     can_read_draft_reports,
     can_see_dashboard,
     can_see_reports,
+    export_audience,
     export_for_user,
+    exports_of,
     report_for_user,
     reports_visible_to,
     statement_for_user,
@@ -160,7 +163,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         cache_key=cache_key(version, report.pk, timezone.localdate().isoformat()),
     )
     context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
-    context.update(exports=report.exports.all()[:5], can_export=can_export(request.user, report))
+    audience = export_audience(request.user, report)
+    current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
+    context.update(exports=current, can_export=audience is not None, export_audience=audience)
     return render(request, "reports/report_detail.html", context)
 
 
@@ -232,8 +237,14 @@ def export_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    services.export_request(report=report, acting_user=request.user)
-    messages.success(request, _("The XLSX is being made; it appears below when it is ready."))
+    try:
+        export = services.export_request(report=report, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        ready = export.status == ExportStatus.DONE  # made before for this audience: reused, not made again
+        made = _("The XLSX is being made; it appears below when it is ready.")
+        messages.success(request, _("The XLSX of this report is ready below.") if ready else made)
     return redirect(f"{report.get_absolute_url()}#exports")
 
 
@@ -251,9 +262,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = export_for_user(request.user, pk)
     if export.status != ExportStatus.DONE:
         raise Http404
-    return _file_response(
-        export.file, export.filename(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    return _file_response(export.file, export.filename(), XLSX_TYPE)
 
 
 # --- partner year statements ----------------------------------------------------------------------

@@ -1,8 +1,11 @@
-"""The report's tables and the full list of its contributions as one XLSX workbook (XlsxWriter, constant memory).
+"""The report's tables and the contributions it counted as one XLSX workbook (XlsxWriter, constant memory).
 
 An issued report's tables come from its frozen data, and its contributions as they stood when it was
-issued (django-simple-history), so the workbook matches the PDF. Contributions are read as plain values
-in chunks and streamed to a temporary file, so 100,000 of them take seconds and little memory.
+issued (django-simple-history), so the workbook matches the PDF. The contributions listed are the ones
+the report counted (approved, in the period) of the partners the audience may read
+(reports.permissions.export_audience); the figures-only audience gets the tables alone. Contributions are
+read as plain values in chunks and streamed to a temporary file, so 100,000 of them take seconds and
+little memory. Every cell is written through lifeport.lib.spreadsheet (text never becomes a formula).
 """
 
 import io
@@ -12,9 +15,11 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from contributions.exports import CHUNK, xlsx_rows, xlsx_sheet, xlsx_workbook
+from contributions.exports import CHUNK
 from contributions.models import Contribution, Kind, Status
+from lifeport.lib.spreadsheet import xlsx_rows, xlsx_sheet, xlsx_workbook
 from reports.models import Report
+from reports.permissions import ExportAudience
 from reports.selectors import parse_period
 
 CONTRIBUTION_FIELDS = (
@@ -34,20 +39,18 @@ CONTRIBUTION_FIELDS = (
 )
 
 
-def _contributions(report: Report):
+def _contributions(report: Report, audience: ExportAudience):
+    """The contributions the report counted (approved, in its period) that `audience` may read, as plain values."""
     period = parse_period(report.period_key)
     if report.is_issued:
         source = Contribution.history.as_of(report.issued_at)
     else:
         source = Contribution.objects.all()
+    counted = source.filter(date__gte=period.starts_on, date__lte=period.ends_on, status=Status.APPROVED)
+    if audience.partner_ids is not None:
+        counted = counted.filter(partner_id__in=audience.partner_ids)
     language = "en" if report.language == "en" else "nl"
-    return (
-        source.filter(
-            date__gte=period.starts_on, date__lte=period.ends_on, status__in=[Status.APPROVED, Status.SUBMITTED]
-        )
-        .order_by("date", "id")
-        .values_list(*[field.format(lang=language) for field in CONTRIBUTION_FIELDS])
-    )
+    return counted.order_by("date", "id").values_list(*[field.format(lang=language) for field in CONTRIBUTION_FIELDS])
 
 
 def _money(value: str | Decimal | None) -> Decimal | None:
@@ -55,9 +58,15 @@ def _money(value: str | Decimal | None) -> Decimal | None:
 
 
 def write_report_xlsx(
-    *, report: Report, progress: Callable[[int, int], None], progress_every: int = CHUNK
+    *,
+    report: Report,
+    audience: ExportAudience,
+    progress: Callable[[int, int], None],
+    progress_every: int = CHUNK,
 ) -> tuple[bytes, int]:
     """The workbook's bytes and the number of contribution rows; calls `progress(done, total)` as it goes.
+
+    The tables always; the sheet of contributions only for an audience with lines (`audience.lines`).
 
     Numbers are number cells (hours and euros as #,##0.00), dates date cells in the report's language
     (DD-MM-YYYY in Dutch, YYYY-MM-DD in English).
@@ -140,6 +149,9 @@ def write_report_xlsx(
             [text, text, *[money] * len(line_names), money],
         )
 
+        if not audience.lines:
+            book.close()
+            return buffer.getvalue(), 0
         sheet = xlsx_sheet(
             book,
             _("Contributions"),
@@ -163,7 +175,7 @@ def write_report_xlsx(
         )
         kinds = {value: str(label) for value, label in Kind.choices}
         statuses = {value: str(label) for value, label in Status.choices}
-        rows = _contributions(report)
+        rows = _contributions(report, audience)
         total = rows.count()
         done = xlsx_rows(
             sheet,

@@ -68,14 +68,25 @@ REPORT_STAFF = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office":
 DRAFT_REPORT = {**_all(NOT_FOUND), "anonymous": LOGIN, "director": OK, "office": OK, "steering": OK}
 DRAFT_REPORT_ACTION = {**DRAFT_REPORT, "director": 405, "office": 405, "steering": FORBIDDEN}
 NXP_STATEMENT = {**DRAFT_REPORT, "representative": OK}
+# An issued report's XLSX is made per audience (reports.permissions.export_audience); each reader reaches only
+# their own audience's: every partner's lines for those who read every partner's contributions, the tables
+# alone for observers (a representative's own partner's cut is tested in tests/reports/test_exports.py).
+ALL_LINES_EXPORT = {
+    **_all(OK),
+    "anonymous": LOGIN,
+    "representative": NOT_FOUND,
+    "other_representative": NOT_FOUND,
+    "observer": NOT_FOUND,
+}
+FIGURES_EXPORT = {**_all(NOT_FOUND), "anonymous": LOGIN, "observer": OK}
 
 
 def report_url(o: dict, name: str, suffix: str = "") -> str:
     return f"/rapportages/{o[name].pk}/{suffix}"
 
 
-def export_url(o: dict, suffix: str = "") -> str:
-    return f"/rapportages/xlsx/{o['export'].pk}/{suffix}"
+def export_url(o: dict, suffix: str = "", name: str = "export") -> str:
+    return f"/rapportages/xlsx/{o[name].pk}/{suffix}"
 
 
 # name -> (url builder from the fixtures, expected status per role)
@@ -95,8 +106,10 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reports:export": (lambda o: report_url(o, "draft_report", "xlsx/"), DRAFT_REPORT_ACTION),
     "reports:pdf": (lambda o: report_url(o, "issued_report", "pdf/"), SIGNED_IN),
     "reports:pdf (draft)": (lambda o: report_url(o, "draft_report", "pdf/"), {**_all(NOT_FOUND), "anonymous": LOGIN}),
-    "reports:export_status": (lambda o: export_url(o, "status/"), SIGNED_IN),
-    "reports:export_download": (lambda o: export_url(o), SIGNED_IN),
+    "reports:export_status": (lambda o: export_url(o, "status/"), ALL_LINES_EXPORT),
+    "reports:export_download": (lambda o: export_url(o), ALL_LINES_EXPORT),
+    "reports:export_status (figures)": (lambda o: export_url(o, "status/", "figures_export"), FIGURES_EXPORT),
+    "reports:export_download (figures)": (lambda o: export_url(o, "", "figures_export"), FIGURES_EXPORT),
     "reports:statements": (lambda o: "/rapportages/jaaropgaven/", PROGRAMME_PAGE),
     "reports:statement": (lambda o: o["statement"].get_absolute_url(), NXP_STATEMENT),
     "reports:statement_pdf": (lambda o: o["statement"].get_absolute_url() + "pdf/", NXP_STATEMENT),

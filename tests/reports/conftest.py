@@ -56,7 +56,8 @@ def ready_report(*, director, period_key: str = "2026", summary: str = "Goed op 
 
 def report_objects(programme: dict) -> dict:
     """For the access matrix: a draft and an issued 2026 report (a stand-in PDF, no rendering), a finished
-    XLSX export of the issued one, and NXP's 2026 year statement with its PDF."""
+    XLSX export of the issued one for every partner's lines ("all") and one of its tables only ("figures"), and
+    NXP's 2026 year statement with its PDF."""
     import hashlib
 
     from django.core.files.base import ContentFile
@@ -77,8 +78,10 @@ def report_objects(programme: dict) -> dict:
     issued.pdf_sha256 = hashlib.sha256(content).hexdigest()
     issued.status, issued.issued_by, issued.issued_at = ReportStatus.ISSUED, director, timezone.now()
     issued.save()
-    export = ReportExport(report=issued, created_by=director, status=ExportStatus.DONE, progress=100)
+    export = ReportExport(report=issued, audience="all", created_by=director, status=ExportStatus.DONE, progress=100)
     export.file.save("matrix.xlsx", ContentFile(b"PK"), save=True)
+    figures = ReportExport(report=issued, audience="figures", created_by=director, status=ExportStatus.DONE)
+    figures.file.save("matrix-figures.xlsx", ContentFile(b"PK"), save=True)
     statement = PartnerStatement(
         partner=programme["nxp"], year=2026, data={"lines": [], "totals": {}}, created_by=director
     )
@@ -87,5 +90,6 @@ def report_objects(programme: dict) -> dict:
         "draft_report": draft_report,
         "issued_report": issued,
         "export": export,
+        "figures_export": figures,
         "statement": statement,
     }
