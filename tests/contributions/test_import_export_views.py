@@ -322,3 +322,63 @@ def test_the_export_query_count_does_not_grow_with_the_rows(client, items, nxp, 
         log(nxp, nxp_rep, day=date(2026, 5, 1 + day % 28), amount=Decimal(day), kind=Kind.OTHER)
     with django_assert_max_num_queries(len(few.captured_queries)):
         b"".join(client.get(EXPORT).streaming_content)
+
+
+# Text a spreadsheet would evaluate is quoted in the CSV (lifeport.lib.spreadsheet) and a string cell in the XLSX;
+# the import takes the CSV's quote off again, and only that quote ('hello keeps its own).
+ROUND_TRIP = ["=1+1", "@SUM(A1)", "+31 6 12345678", "-", "-5", "'hello", "'=1+1", '=HYPERLINK("https://x.org","k")']
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_text_that_looks_like_a_formula_comes_back_exactly_through_an_export_and_an_import(
+    client, rate, nxp, nxp_rep, fmt
+):
+    made = [
+        log(
+            nxp,
+            nxp_rep,
+            kind=Kind.MONEY,
+            amount=Decimal(10 + n),
+            funder=text,
+            description=text,
+            day=date(2026, 3, n + 1),
+        )
+        for n, text in enumerate(ROUND_TRIP)
+    ]
+    client.force_login(nxp_rep)
+    exported = b"".join(client.get(EXPORT, {"format": fmt}).streaming_content)
+    upload(client, exported, name=f"export.{fmt}")
+    assert client.post(PREVIEW, {"confirm": ""}).status_code == 302
+    imported = Contribution.objects.exclude(pk__in=[c.pk for c in made])
+    assert sorted(imported.values_list("description", "funder")) == sorted((text, text) for text in ROUND_TRIP)
+
+
+@pytest.mark.parametrize("who", ["nxp_rep", "asmpt_rep", "director", "steering", "talent_lead"])
+@pytest.mark.parametrize("query", [{}, {"partner": "asmpt", "status": Status.SUBMITTED}])
+def test_the_export_holds_exactly_the_rows_the_list_shows_that_reader(client, items, who, query, request):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get("/bijdragen/", query).context["page"]
+    listed = {int(row["url"].rstrip("/").rsplit("/", 1)[1]) for row in page.rows}
+    lines = _csv_lines(client.get(EXPORT, {**query, "format": "csv"}))
+    rows, _workbook = xlsx_rows(client.get(EXPORT, query))
+    assert {int(line[0]) for line in lines[1:]} == listed == {row[0] for row in rows[1:]}
+
+
+def _csv_lines(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+
+
+def test_a_list_too_large_for_one_download_sends_the_reader_back_to_narrow_it(client, items, nxp_rep, monkeypatch):
+    from audit.models import Action, AuditEvent
+    from contributions import exports
+
+    monkeypatch.setattr(exports, "MAX_EXPORT_ROWS", 2)  # NXP's list holds 3 rows; 100,000 in production
+    client.force_login(nxp_rep)
+    for fmt in ("csv", "xlsx"):
+        response = client.get(EXPORT, {"format": fmt, "kind": ""})
+        assert response.status_code == 302 and response["Location"] == "/bijdragen/?kind="
+    page = client.get(response["Location"]).content.decode()
+    assert "meer dan 2 bijdragen" in page
+    assert not AuditEvent.objects.filter(action=Action.EXPORTED).exists()
+    narrowed = client.get(EXPORT, {"format": "csv", "status": Status.SUBMITTED})
+    assert narrowed.status_code == 200 and len(_csv_lines(narrowed)) == 1 + 1

@@ -54,30 +54,49 @@ def ready_report(*, director, period_key: str = "2026", summary: str = "Goed op 
     return rendered
 
 
-def report_objects(programme: dict) -> dict:
-    """For the access matrix: a draft and an issued 2026 report (a stand-in PDF, no rendering), a finished
-    XLSX export of the issued one for every partner's lines ("all") and one of its tables only ("figures"), and
-    NXP's 2026 year statement with its PDF."""
+def issued_report(*, director, period_key: str = "2026", version: int = 1) -> Report:
+    """A report issued now with today's figures and a stand-in PDF (no rendering), as report_issue leaves it."""
     import hashlib
 
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from reports.models import ExportStatus, PartnerStatement, ReportExport, ReportStatus
+    from reports.models import ReportStatus
     from reports.selectors import parse_period, report_data
+
+    period = parse_period(period_key)
+    report = Report(
+        period_key=period.key,
+        period_label=period.key,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        version=version,
+        created_by=director,
+        data=report_data(period=period),
+    )
+    content = b"%PDF-1.7 stand-in"
+    report.pdf.save(f"stand-in-{version}.pdf", ContentFile(content), save=False)
+    report.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    report.status, report.issued_by, report.issued_at = ReportStatus.ISSUED, director, timezone.now()
+    report.save()
+    return report
+
+
+def report_objects(programme: dict) -> dict:
+    """For the access matrix: a draft and an issued 2026 report (a stand-in PDF, no rendering), a finished
+    XLSX export of the issued one for every partner's lines ("all") and one of its tables only ("figures"), and
+    NXP's 2026 year statement with its PDF."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import ExportStatus, PartnerStatement, ReportExport
+    from reports.selectors import parse_period
     from tests.factories import UserFactory
 
     director = UserFactory(username="matrix-director")
     period = parse_period("2026")
-    data = report_data(period=period)
     fields = {"period_key": "2026", "period_label": "2026", "starts_on": period.starts_on, "ends_on": period.ends_on}
     draft_report = Report.objects.create(**fields, version=1, created_by=director)
-    issued = Report(**fields, version=2, created_by=director, data=data)
-    content = b"%PDF-1.7 stand-in"
-    issued.pdf.save("matrix.pdf", ContentFile(content), save=False)
-    issued.pdf_sha256 = hashlib.sha256(content).hexdigest()
-    issued.status, issued.issued_by, issued.issued_at = ReportStatus.ISSUED, director, timezone.now()
-    issued.save()
+    issued = issued_report(director=director, version=2)
     export = ReportExport(report=issued, audience="all", created_by=director, status=ExportStatus.DONE, progress=100)
     export.file.save("matrix.xlsx", ContentFile(b"PK"), save=True)
     figures = ReportExport(report=issued, audience="figures", created_by=director, status=ExportStatus.DONE)
