@@ -1,4 +1,4 @@
-"""One current XLSX export per report and audience (figures only, a representative's partners, or all).
+"""XLSX exports get an audience (figures only, a representative's partners, or all); see 0004 for the constraint.
 
 Exports made before this were of every partner's lines, in review ones too, whoever asked: they are all
 marked superseded (and removed a day later by the clean-up task); a reader who asks again gets the cut
@@ -44,19 +44,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(supersede_earlier_exports, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name="reportexport",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("status__in", ["queued", "running", "done", "failed", "superseded"])),
-                name="export_status_known",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="reportexport",
-            constraint=models.UniqueConstraint(
-                condition=models.Q(("status__in", ["queued", "running", "done"])),
-                fields=("report", "audience"),
-                name="export_once_per_report_and_audience",
-            ),
-        ),
     ]
