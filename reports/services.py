@@ -286,18 +286,21 @@ def report_issue(*, report: Report, acting_user) -> Report:
 # --- XLSX export ----------------------------------------------------------------------------------
 
 
-# An export still queued or running this long after it was asked for has lost its task (the hard time limit
-# is 11 minutes): the next request replaces it. Replaced and failed exports are removed after a day.
+# The export task's hard time limit is 11 minutes: one still queued or running after an hour has lost its task.
+# Replaced and failed exports are removed after a day.
 EXPORT_STALE_AFTER = timedelta(hours=1)
 EXPORT_KEPT_FOR = timedelta(days=1)
 
 
 def _export_reusable(export: ReportExport, report: Report) -> bool:
-    """An issued report never changes: its export is reused once made from the issued report. A draft's export
-    is reused only while it is being made (a second click); once done, asking again makes it afresh."""
+    """An issued report never changes: an export asked for since it was issued is reused. A draft's export is
+    reused only while it is being made (a second click); once done, asking again makes it afresh. An export
+    still queued or running after EXPORT_STALE_AFTER has lost its task and is made again."""
+    if report.is_issued and export.created_at < report.issued_at:
+        return False  # made from the draft's live figures
     if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         return export.created_at > timezone.now() - EXPORT_STALE_AFTER
-    return report.is_issued and export.created_at >= report.issued_at
+    return report.is_issued
 
 
 def export_request(*, report: Report, acting_user) -> ReportExport:
@@ -344,7 +347,7 @@ def export_run(*, export_id: int, progress_every: int = 2000) -> ReportExport | 
     )
     if not claimed:
         return None
-    export = ReportExport.objects.select_related("report", "created_by").get(pk=export_id)
+    export = ReportExport.objects.select_related("report").get(pk=export_id)
     running = ReportExport.objects.filter(pk=export_id, status=ExportStatus.RUNNING)
 
     def progress(done: int, total: int) -> None:
