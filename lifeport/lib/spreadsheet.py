@@ -56,6 +56,8 @@ def csv_unguard(text: str) -> str:
 
 def csv_cell(value: object, *, decimal_mark: str = ".") -> str:
     """One value as a CSV cell: empty for None, numbers with `decimal_mark`, dates as 2026-03-31, text guarded."""
+    if type(value) is str:  # the common case first
+        return csv_text(value)
     if value is None:
         return ""
     if isinstance(value, Decimal):
@@ -126,11 +128,8 @@ def xlsx_sheet(
 
 
 def _writers(sheet: Worksheet) -> dict[str, Callable[..., Any]]:
-    return {
-        "number": sheet.write_number,
-        "text": lambda row, column, value, cell_format: sheet.write_string(row, column, str(value), cell_format),
-        "date": sheet.write_datetime,
-    }
+    # write_string takes str only (anything else raises): a text column can never hold a formula or a number.
+    return {"number": sheet.write_number, "text": sheet.write_string, "date": sheet.write_datetime}
 
 
 def xlsx_rows(
