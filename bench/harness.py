@@ -295,7 +295,43 @@ def _jobs(size: int) -> list[dict]:
             megabytes = file.seek(0, 2) / 1e6
         return f"{Contribution.objects.count():,} rows, {megabytes:.1f} MB (contributions.exports.export_xlsx)"
 
+    def import_rows() -> str:
+        """A 10,000-row XLSX through the import's two Celery task bodies (check, then import), rolled back."""
+        from django.contrib.auth import get_user_model
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import transaction
+        from openpyxl import Workbook
+
+        from contributions import imports
+        from partners.models import Partner
+
+        workbook = Workbook()
+        workbook.active.append(["Datum", "Actielijn", "Soort", "Uren", "Bedrag", "Omschrijving"])
+        for i in range(10_000):
+            workbook.active.append([date(2026, 1 + i % 10, 1 + i % 28), "Talent", "Uren", 1 + i % 40, None, f"Rij {i}"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        rep = get_user_model().objects.get(username="nxp")
+        with transaction.atomic():
+            job = imports.import_job_create(
+                partner=Partner.objects.get(slug="nxp"),
+                acting_user=rep,
+                upload=SimpleUploadedFile("bench.xlsx", buffer.getvalue()),
+            )
+            started = time.perf_counter()
+            job = imports.import_job_check(job_id=job.pk)
+            checked = time.perf_counter() - started
+            imports.import_job_confirm(job=job, acting_user=rep)
+            job = imports.contributions_import(job_id=job.pk)
+            imported = time.perf_counter() - started - checked
+            transaction.set_rollback(True)
+        return (
+            f"check {checked:.1f} s, import {imported:.1f} s: {job.imported_count:,} rows {job.status} "
+            f"({job.error_count} problems; rolled back afterwards)"
+        )
+
     return [
+        _timed("import of a 10,000-row XLSX (check and import task bodies)", size, import_rows),
         _timed("PDF report, year 2026 (render)", size, pdf),
         _timed("XLSX export of a report over the agreement's term (Celery task body, with progress)", size, xlsx),
         _timed("XLSX export of every contribution (the list's Excel download, all partners)", size, xlsx_all),

@@ -188,7 +188,10 @@ class ImportForm(forms.Form):
     partner = ModelChoiceField(label=_("Partner"), queryset=Partner.objects.none(), empty_label=None)
     file = forms.FileField(
         label=_("File"),
-        help_text=_("CSV or Excel (.xlsx), at most 5 MB: the column names in the first row, one contribution a row."),
+        help_text=_(
+            "CSV or Excel (.xlsx), at most 5 MB and 10,000 rows: the column names in the first row, "
+            "one contribution a row."
+        ),
         widget=forms.ClearableFileInput(
             attrs={
                 "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

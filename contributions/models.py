@@ -401,3 +401,86 @@ class ContributionSummary(models.Model):
             f"{self.partner_id}/{self.action_line_id}/{self.period_id}/{self.month:%Y-%m}/{self.activity_id}/"
             f"{self.kind}/{self.status}: {self.count}"
         )
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Being checked")
+    READY = "ready", _("Checked")
+    IMPORTING = "importing", _("Being imported")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+# A task still "checking" or "importing" this long after it started was stopped (its time limit is shorter).
+IMPORT_STALE_AFTER = timedelta(minutes=10)
+
+
+def import_upload_path(instance: "ImportJob", filename: str) -> str:
+    # Never the uploader's file name on disk.
+    return f"imports/{instance.created_by_id}/{uuid.uuid4().hex}.upload"
+
+
+class ImportJob(models.Model):
+    """An uploaded contributions file on its way in (contributions/imports.py).
+
+    A Celery task reads and checks the file once and keeps the result here (the rows to import, the
+    problems by row and column, the totals), so the preview page only reads this row; the uploaded file
+    goes once it is checked. Confirming queues the import of the kept rows, all or nothing. A job belongs
+    to the user who uploaded it, for one partner they act for; abandoned jobs are deleted after a day.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    file = models.FileField(_("file"), upload_to=import_upload_path, max_length=200, blank=True)
+    file_name = models.CharField(_("file name"), max_length=200)
+    language = models.CharField(max_length=8, default="nl")
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    # The checked rows as the import needs them (only when no row has an error); see imports.py.
+    rows = models.JSONField(default=list, blank=True)
+    # The column names as written in the file (field -> name), and the columns that were not used.
+    headers = models.JSONField(default=dict, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=dict, blank=True)  # {"errors": [[row, column, message]], "warnings": [...]}
+    totals = models.JSONField(default=list, blank=True)  # per action line: [id, count, hours, in kind, funded]
+    error_count = models.PositiveIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    imported_count = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="import_progress_at_most_100"),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in ImportStatus]), name="import_status_known"),
+        ]
+        indexes = [models.Index(fields=["created_at"], name="import_created")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contributions:import_job", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        """Waiting for or in a task, and not stopped (a worker gone, a time limit hit: then it is stale)."""
+        if self.status not in (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING):
+            return False
+        return timezone.now() - (self.started_at or self.created_at) < IMPORT_STALE_AFTER
+
+    @property
+    def is_stale(self) -> bool:
+        running = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.IMPORTING)
+        return self.status in running and not self.is_running
+
+    @property
+    def can_be_imported(self) -> bool:
+        return self.status == ImportStatus.READY and not self.error_count and self.row_count > 0

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from contributions.models import Contribution, Evidence, ReportingPeriod, Status
+from contributions.models import Contribution, Evidence, ImportJob, ReportingPeriod, Status
 from partners.models import Partner, Role
 from partners.permissions import (
     AnyUser,
@@ -169,3 +169,17 @@ def period_for_user(user: AnyUser, pk: int) -> ReportingPeriod:
     if period is None:
         raise Http404
     return period
+
+
+def import_job_for_user(user: AnyUser, pk: int) -> ImportJob:
+    """An import belongs to the user who uploaded it, while they act for its partner; anyone else gets 404."""
+    require_contributions_access(user)
+    job = (
+        ImportJob.objects.select_related("partner")
+        .defer("rows")
+        .filter(pk=pk, created_by_id=user.pk, partner_id__in=own_partner_ids(user))
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

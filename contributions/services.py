@@ -4,12 +4,10 @@ Each takes the acting user, checks the workflow rule, validates (full_clean) and
 django-simple-history records the old and new values of every change.
 """
 
-import zipfile
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import PurePath
 
-import puremagic
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from actionlines.models import ActionLine, Activity, PlanStatus
 from audit.models import Action
@@ -33,6 +32,7 @@ from contributions.models import (
     Status,
 )
 from lifeport.lib.money import format_euro
+from lifeport.lib.uploads import OFFICE_LIMITS, UnsafeFile, clean_file_name, detect_file_type
 from partners.models import Agreement, Partner
 from partners.permissions import acts_for, is_programme_staff
 
@@ -95,6 +95,30 @@ def _check_can_edit(contribution: Contribution, user) -> None:
         raise ValidationError(_("This contribution has been submitted or approved and can no longer be changed."))
 
 
+class RuleLookups:
+    """What the contribution rules read from the database: the period of a date, the hourly rate in force.
+
+    One per call of the rules for a single contribution (the form); one per batch when many are checked at
+    once (an import, `many=True`), where each date's period and each rate is read once, not once per row.
+    """
+
+    def __init__(self, *, many: bool = False) -> None:
+        self.many = many
+        self._periods: dict[date, ReportingPeriod | None] = {}
+        self._rates: dict[tuple[int, date], HourlyRate | None] = {}
+
+    def period(self, day: date) -> ReportingPeriod | None:
+        if day not in self._periods:
+            self._periods[day] = period_for_date(day)
+        return self._periods[day]
+
+    def rate(self, partner: Partner, day: date) -> HourlyRate | None:
+        key = (partner.pk, day)
+        if key not in self._rates:
+            self._rates[key] = HourlyRate.objects.in_force(partner=partner, on=day)
+        return self._rates[key]
+
+
 def _check_activity(contribution: Contribution, errors: dict[str, list[str]]) -> None:
     """A linked activity belongs to the adopted annual plan of the contribution's year, on the same action line."""
     if contribution.activity_id is None:
@@ -110,13 +134,20 @@ def _check_activity(contribution: Contribution, errors: dict[str, list[str]]) ->
         errors.setdefault("activity", []).append(_("This activity belongs to another action line."))
 
 
-def _apply_and_validate(contribution: Contribution, *, today: date) -> None:
+# Checked on every contribution by full_clean as one query each; with `many=True` the objects come from the
+# lookups (so they exist) and the check constraints are restated above with their messages, and enforced by
+# the database again on insert.
+_LOOKED_UP = ["partner", "action_line", "period", "activity", "created_by", "reviewed_by"]
+
+
+def _apply_and_validate(contribution: Contribution, *, today: date, lookups: RuleLookups | None = None) -> None:
     """Derive the period, the hourly rate and the value, then check every rule with a clear message."""
+    lookups = lookups or RuleLookups()
     errors: dict[str, list[str]] = {}
     if contribution.date:
         if contribution.date > today:
             errors.setdefault("date", []).append(_("The date cannot be in the future."))
-        period = period_for_date(contribution.date)
+        period = lookups.period(contribution.date)
         if period is None:
             errors.setdefault("date", []).append(_("This date is outside the period of the agreement."))
         elif period.is_closed:
@@ -136,7 +167,7 @@ def _apply_and_validate(contribution: Contribution, *, today: date) -> None:
         elif contribution.hours > MAX_HOURS:
             errors.setdefault("hours", []).append(_("At most 2,000 hours per entry; split longer work by period."))
         if contribution.date and contribution.partner_id:
-            rate = HourlyRate.objects.in_force(partner=contribution.partner, on=contribution.date)
+            rate = lookups.rate(contribution.partner, contribution.date)
             if rate is None:
                 errors.setdefault("hours", []).append(_("No hourly rate is in force on this date; ask the office."))
             else:
@@ -158,7 +189,10 @@ def _apply_and_validate(contribution: Contribution, *, today: date) -> None:
         )
     if errors:
         raise ValidationError(errors)
-    contribution.full_clean()
+    if lookups.many:
+        contribution.full_clean(exclude=_LOOKED_UP, validate_constraints=False)
+    else:
+        contribution.full_clean()
 
 
 @transaction.atomic
@@ -239,6 +273,90 @@ def likely_duplicates(contribution: Contribution):
         .exclude(pk=contribution.pk)
         .order_by("id")
     )
+
+
+def duplicate_keys(*, partner: Partner, dates: Iterable[date]) -> set[tuple]:
+    """The (date, action line id, value) of `partner`'s contributions on `dates`: one query for many rows,
+    the same rule as `likely_duplicates` (compare with `duplicate_key`)."""
+    rows = Contribution.objects.filter(partner=partner, date__in=set(dates)).values_list(
+        "date", "action_line_id", "value"
+    )
+    return set(rows)
+
+
+def duplicate_key(contribution: Contribution) -> tuple:
+    return (contribution.date, contribution.action_line_id, contribution.value)
+
+
+class RowsInvalid(Exception):
+    """Some of the rows break the contribution rules, so nothing was saved. `errors`: row index → ValidationError."""
+
+    def __init__(self, errors: dict[int, ValidationError]) -> None:
+        super().__init__(f"{len(errors)} rows are invalid")
+        self.errors = errors
+
+
+Progress = Callable[[int, int], None]
+PROGRESS_EVERY = 500
+BULK_BATCH = 1000
+
+
+def contributions_check(
+    *, partner: Partner, acting_user, rows: Sequence[dict], progress: Progress | None = None
+) -> tuple[list[Contribution], dict[int, ValidationError]]:
+    """Draft contributions for `partner` built from `rows` (the keyword arguments of `contribution_create`)
+    and checked by the same rules as the form, without saving anything.
+
+    Returns every contribution (with its derived period, rate and value) and the errors by row index.
+    `progress(done, total)` is called every PROGRESS_EVERY rows. Reads each date's period and rate once.
+    """
+    if not acts_for(acting_user, partner):
+        raise PermissionDenied
+    lookups, today = RuleLookups(many=True), timezone.localdate()
+    contributions: list[Contribution] = []
+    errors: dict[int, ValidationError] = {}
+    for index, values in enumerate(rows):
+        unknown = set(values) - set(EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"{unknown} cannot be set here")
+        contribution = Contribution(partner=partner, created_by=acting_user, status=Status.DRAFT, **values)
+        try:
+            _apply_and_validate(contribution, today=today, lookups=lookups)
+        except ValidationError as error:
+            errors[index] = error
+        contributions.append(contribution)
+        if progress and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1, len(rows))
+    return contributions, errors
+
+
+@transaction.atomic
+def contributions_bulk_create(
+    *, partner: Partner, acting_user, rows: Sequence[dict], progress: Progress | None = None
+) -> list[Contribution]:
+    """Log many draft contributions for `partner` at once, all or nothing (an import).
+
+    Every row is checked by the same rules as the form (`contributions_check`); when any row breaks one,
+    RowsInvalid is raised and nothing is saved. Otherwise all are inserted in this transaction, in batches,
+    with their history rows (django-simple-history, as `acting_user`). `progress(done, total)` counts the
+    checked rows, then the inserted ones (total: twice the rows).
+    """
+    total = 2 * len(rows)
+    contributions, errors = contributions_check(
+        partner=partner,
+        acting_user=acting_user,
+        rows=rows,
+        progress=(lambda done, _n: progress(done, total)) if progress else None,
+    )
+    if errors:
+        raise RowsInvalid(errors)
+    created: list[Contribution] = []
+    for start in range(0, len(contributions), BULK_BATCH):
+        batch = contributions[start : start + BULK_BATCH]
+        created += bulk_create_with_history(batch, Contribution, batch_size=BULK_BATCH, default_user=acting_user)
+        if progress:
+            progress(len(rows) + len(created), total)
+    return created
 
 
 def submittable_in_period(*, partner: Partner, period: ReportingPeriod):
@@ -372,71 +490,6 @@ EVIDENCE_TYPES = {
     "docx": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
     "csv": (".csv", "text/csv"),
 }
-_MAGIC_TO_TYPE = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpeg"}
-_SNIFF_BYTES = 64 * 1024
-
-
-def _office_type(upload: UploadedFile) -> str | None:
-    """XLSX or DOCX from the parts inside the zip; None for any other zip (or a macro-enabled file)."""
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names:
-                return None
-            content_types = archive.read("[Content_Types].xml")
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return None
-    if b"macroEnabled" in content_types or any(n.lower().endswith("vbaproject.bin") for n in names):
-        return None
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "word/document.xml" in names:
-        return "docx"
-    return None
-
-
-def _is_csv(head: bytes) -> bool:
-    """Plain text that is not markup or a script: what a CSV file is (it has no magic number)."""
-    if b"\x00" in head:
-        return False
-    try:
-        text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = head.decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
-        return False
-    start = text.lstrip().lower()
-    return bool(start) and not start.startswith(("<", "#!", "{\\rtf"))
-
-
-def detect_evidence_type(upload: UploadedFile) -> str | None:
-    """The kind of file from its CONTENT (puremagic, then the parts of an Office zip); None if not allowed.
-
-    The name the user gave it plays no part: an .exe renamed to .pdf is still an executable.
-    """
-    upload.seek(0)
-    head = upload.read(_SNIFF_BYTES)
-    upload.seek(0)
-    try:
-        matches = puremagic.magic_string(head)
-    except puremagic.PureError:
-        matches = []
-    for match in matches:
-        if match.offset != 0:
-            continue
-        if match.mime_type in _MAGIC_TO_TYPE:
-            return _MAGIC_TO_TYPE[match.mime_type]
-        if match.byte_match.startswith(b"PK\x03\x04"):
-            return _office_type(upload)
-    if head.startswith(b"PK\x03\x04"):
-        return _office_type(upload)
-    if any(m.offset == 0 and m.confidence >= 0.5 for m in matches):
-        return None  # something puremagic recognises that we do not accept (an executable, an archive...)
-    return "csv" if _is_csv(head) else None
 
 
 @transaction.atomic
@@ -444,8 +497,10 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
     """Store `upload` as evidence of `contribution` (a draft or returned item of the user's partner).
 
     Refuses (ValidationError on "file") an empty file, one over 10 MB — checked before anything is
-    stored — and any type other than PDF, PNG, JPEG, XLSX, DOCX or CSV, detected from the content.
-    The file is stored under MEDIA_ROOT with a generated name; the user's file name is kept as a label.
+    stored — any type other than PDF, PNG, JPEG, XLSX, DOCX or CSV, detected from the content, and an
+    Office file whose zip would unpack to far more than it holds (checked on its directory, before reading).
+    The file is stored under MEDIA_ROOT with a generated name; the user's file name is kept as a label,
+    without control or direction-changing characters.
     """
     locked = Contribution.objects.select_for_update().select_related("partner").get(pk=contribution.pk)
     _check_can_edit(locked, acting_user)
@@ -453,13 +508,16 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
         raise ValidationError({"file": _("The file is empty.")})
     if upload.size > MAX_EVIDENCE_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
-    detected = detect_evidence_type(upload)
-    if detected is None:
+    try:
+        detected = detect_file_type(upload, zip_limits=OFFICE_LIMITS)
+    except UnsafeFile as error:
+        raise ValidationError({"file": error.message}) from error
+    if detected not in EVIDENCE_TYPES:
         raise ValidationError(
             {"file": _("This type of file is not accepted. Upload a PDF, PNG, JPEG, XLSX, DOCX or CSV file.")}
         )
     extension, content_type = EVIDENCE_TYPES[detected]
-    original_name = PurePath(upload.name or "").name[-255:] or f"evidence{extension}"
+    original_name = clean_file_name(upload.name, default=f"evidence{extension}")
     evidence = Evidence(
         contribution=locked,
         original_name=original_name,

@@ -23,7 +23,8 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("importeren/", views.contribution_import, name="import"),
-    path("importeren/controleren/", views.contribution_import_preview, name="import_preview"),
+    path("importeren/<int:pk>/", views.import_job, name="import_job"),
+    path("importeren/<int:pk>/voortgang/", views.import_job_progress, name="import_job_progress"),
     path("importeren/sjabloon.<str:fmt>", views.import_template, name="import_template"),
     path("exporteren/", views.contribution_export, name="export"),
 ]

@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET
+from django_htmx.http import HttpResponseClientRefresh
 
 from audit.models import Action
 from audit.services import audit_record
@@ -35,6 +38,8 @@ from contributions.models import (
     Contribution,
     ContributionPolicy,
     HourlyRate,
+    ImportJob,
+    ImportStatus,
     ReportingPeriod,
     Status,
     TransitionError,
@@ -45,6 +50,7 @@ from contributions.permissions import (
     contribution_for_user,
     contributions_visible_to,
     evidence_for_user,
+    import_job_for_user,
     own_partner_ids,
     partner_to_log_for,
     period_for_user,
@@ -483,8 +489,6 @@ def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpRespon
 
 # --- Import and export -------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "contribution_import"
-
 
 class ImportSizeLimit(FileUploadHandler):
     """Stops reading an import file as soon as it passes 5 MB (the same trick as EvidenceSizeLimit)."""
@@ -516,7 +520,7 @@ def contribution_import(request: HttpRequest) -> HttpResponse:
     limit = ImportSizeLimit(request)
     try:
         request.upload_handlers.insert(0, limit)
-    except AttributeError:  # the body was already read; the parser still checks the size
+    except AttributeError:  # the body was already read; the service still checks the size
         pass
     return _contribution_import(request, limit)
 
@@ -536,59 +540,60 @@ def _contribution_import(request: HttpRequest, limit: ImportSizeLimit) -> HttpRe
         form.errors.clear()
         form.add_error("file", _("The file is larger than 5 MB. Split it into smaller files."))
     elif posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
         try:
-            imports.parse_contributions_file(data)
-        except imports.ImportFileError as error:
-            form.add_error("file", error.message)
+            job = imports.import_job_create(
+                partner=form.cleaned_data["partner"], acting_user=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
         else:
-            _forget_import(request)
-            token = imports.upload_store(data=data, user=request.user)
-            partner = form.cleaned_data["partner"]
-            request.session[IMPORT_SESSION_KEY] = {"token": token, "partner": partner.pk, "name": upload.name[:200]}
-            return redirect("contributions:import_preview")
+            return redirect(job)
     return render(request, "contributions/import_form.html", {"form": form})
 
 
-def _forget_import(request: HttpRequest) -> None:
-    pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if pending:
-        imports.upload_discard(token=pending.get("token", ""), user=request.user)
+def _import_done(request: HttpRequest, job: ImportJob) -> HttpResponse:
+    count = job.imported_count
+    messages.success(
+        request,
+        ngettext("%(count)d contribution imported as a draft.", "%(count)d contributions imported as drafts.", count)
+        % {"count": count},
+    )
+    return redirect(f"{reverse('contributions:list')}?partner={job.partner.slug}")
 
 
 @login_required
-def contribution_import_preview(request: HttpRequest) -> HttpResponse:
-    """GET: every row checked (a dry run), errors by row and column, totals. POST: import all or nothing."""
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    partner = _import_partners(request.user).filter(pk=pending.get("partner")).first()
-    data = imports.upload_read(token=pending.get("token", ""), user=request.user) if partner else None
-    if data is None or (request.method == "POST" and "cancel" in request.POST):
-        _forget_import(request)
-        if data is None:
-            messages.info(request, _("There is no file waiting to be imported; upload one."))
-        return redirect("contributions:import")
-    try:
-        parsed = imports.parse_contributions_file(data)
-    except imports.ImportFileError as error:
-        _forget_import(request)
-        messages.error(request, error.message)
-        return redirect("contributions:import")
-    commit = request.method == "POST"
-    result = imports.contributions_import(partner=partner, acting_user=request.user, parsed=parsed, commit=commit)
-    if result.imported:
-        _forget_import(request)
-        count = result.row_count
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d contribution imported as a draft.", "%(count)d contributions imported as drafts.", count
-            )
-            % {"count": count},
-        )
-        return redirect(f"{reverse('contributions:list')}?partner={partner.slug}")
-    context = {"partner": partner, "name": pending.get("name", ""), "parsed": parsed, "result": result}
-    return render(request, "contributions/import_preview.html", context)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the check's kept result (errors by row and column, totals) or its progress. POST: confirm or cancel."""
+    job = import_job_for_user(request.user, pk)
+    if request.method == "POST" and "cancel" in request.POST:
+        try:
+            imports.import_job_cancel(job=job, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(job)
+        return redirect(f"{reverse('contributions:import')}?partner={job.partner.slug}")
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            job = imports.import_job_confirm(job=job, acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    if request.method == "POST":
+        return redirect(job)
+    if job.status == ImportStatus.DONE:
+        return _import_done(request, job)
+    context = {"job": job, "result": imports.job_result(job), "progress": imports.job_progress(job)}
+    return render(request, "contributions/import_job.html", context)
+
+
+@login_required
+@require_GET
+@never_cache
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment polled while the job is checked or imported; reloads the page once it is not."""
+    job = import_job_for_user(request.user, pk)
+    if not job.is_running:
+        return HttpResponseClientRefresh()
+    return render(request, "contributions/_import_progress.html", {"job": job, "progress": imports.job_progress(job)})
 
 
 @login_required

@@ -262,10 +262,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The daily reminder job at 08:00 in CELERY_TIMEZONE (Europe/Amsterdam), through daylight-saving changes;
-# every hour, the report exports replaced or failed more than a day ago are removed.
+# every hour, the report exports replaced or failed more than a day ago are removed, and so are abandoned
+# contribution imports (older than a day) with their files.
 CELERY_BEAT_SCHEDULE: dict = {
     "reminders-daily": {"task": "reminders.run_daily", "schedule": crontab(hour=8, minute=0)},
     "reports-clean-up-exports": {"task": "reports.clean_up_exports", "schedule": crontab(minute=17)},
+    "contributions-imports-cleanup": {"task": "contributions.tasks.delete_old_imports", "schedule": crontab(minute=23)},
 }
 
 LOGGING = {

@@ -178,6 +178,9 @@ def celery_worker(transactional_db) -> Iterator:
     db_index = os.environ.get("LIFEPORT_TEST_REDIS_DB", "15")
     test_url = broker.rsplit("/", 1)[0] + f"/{db_index}" if broker.count("/") >= 3 else f"{broker}/{db_index}"
     app.conf.update(broker_url=test_url, result_backend=test_url, task_always_eager=False)
+    # Celery keeps a result backend per thread (Redis's is not thread-safe): this thread's may have been made
+    # for the old URL by an earlier test; drop it, so results and progress are read where the worker writes.
+    app._local.__dict__.pop("backend", None)
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as w:
         yield w
 

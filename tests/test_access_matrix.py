@@ -60,6 +60,7 @@ LOCKED_CHANGE = {**_all(FORBIDDEN), **_CONTRIB, "other_representative": NOT_FOUN
 REVIEWERS_ONLY = {**_all(FORBIDDEN), **_CONTRIB, "director": OK, "office": OK}
 REVIEW_ACTION = {**REVIEWERS_ONLY, "other_representative": NOT_FOUND}
 STAFF_405 = {"director": 405, "office": 405}
+IMPORT_OWNER = {**_all(NOT_FOUND), **_CONTRIB, "representative": OK}
 
 # Reports (reports/permissions.py): director and office make and issue them, steering members read drafts,
 # everyone else signed in sees issued reports only (observers: nothing else). Actions are POSTs (GET: 405).
@@ -83,6 +84,23 @@ FIGURES_EXPORT = {**_all(NOT_FOUND), "anonymous": LOGIN, "observer": OK}
 
 def report_url(o: dict, name: str, suffix: str = "") -> str:
     return f"/rapportages/{o[name].pk}/{suffix}"
+
+
+def import_job_url(o: dict, suffix: str = "") -> str:
+    """A checked import of the "representative" persona (m-rep, NXP), made on first use."""
+    from django.contrib.auth import get_user_model
+
+    from contributions.models import ImportJob, ImportStatus
+
+    job = ImportJob.objects.filter(partner=o["nxp"]).first() or ImportJob.objects.create(
+        partner=o["nxp"],
+        created_by=get_user_model().objects.get(username="m-rep"),
+        file_name="bijdragen.xlsx",
+        status=ImportStatus.READY,
+        row_count=1,
+        problems={"errors": [], "warnings": []},
+    )
+    return f"/bijdragen/importeren/{job.pk}/{suffix}"
 
 
 def export_url(o: dict, suffix: str = "", name: str = "export") -> str:
@@ -190,11 +208,9 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "contributions:reopen": (lambda o: f"/bijdragen/{o['approved'].pk}/heropenen/", REVIEW_ACTION),
     # Import and export: representatives import for their own partner; the export follows the list page.
     "contributions:import": (lambda o: "/bijdragen/importeren/", CONTRIBUTION_LOGGING),
-    # Without an uploaded file waiting, the preview sends a representative back to the upload form.
-    "contributions:import_preview": (
-        lambda o: "/bijdragen/importeren/controleren/",
-        {**CONTRIBUTION_LOGGING, "representative": 302, "other_representative": 302},
-    ),
+    # An import belongs to the representative who uploaded it: anyone else is not told it exists.
+    "contributions:import_job": (lambda o: import_job_url(o), IMPORT_OWNER),
+    "contributions:import_job_progress": (lambda o: import_job_url(o, "voortgang/"), IMPORT_OWNER),
     "contributions:import_template": (lambda o: "/bijdragen/importeren/sjabloon.xlsx", PROGRAMME_PAGE),
     "contributions:import_template (csv)": (lambda o: "/bijdragen/importeren/sjabloon.csv", PROGRAMME_PAGE),
     "contributions:export": (lambda o: "/bijdragen/exporteren/", PROGRAMME_PAGE),

@@ -6,21 +6,24 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from openpyxl import Workbook
 
 from contributions.imports import (
     MAX_FILE_BYTES,
     ImportFileError,
+    ImportResult,
     contributions_import,
+    import_job_check,
+    import_job_confirm,
+    import_job_create,
+    job_result,
     parse_contributions_file,
     parse_date,
     parse_decimal,
-    upload_discard,
-    upload_read,
-    upload_store,
 )
-from contributions.models import Contribution, HourlyRate, Kind, Status
+from contributions.models import Contribution, HourlyRate, ImportJob, ImportStatus, Kind, ReportingPeriod, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +67,22 @@ def good_rows(n: int) -> list[list]:
     return rows
 
 
-def run(data: bytes, partner, user, *, commit: bool):
-    return contributions_import(partner=partner, acting_user=user, parsed=parse_contributions_file(data), commit=commit)
+def check(data: bytes, partner, user, *, name: str = "bijdragen.xlsx") -> ImportJob:
+    """Upload `data` and run the check task's function (the task itself is queued on commit)."""
+    job = import_job_create(partner=partner, acting_user=user, upload=SimpleUploadedFile(name, data))
+    import_job_check(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def run(data: bytes, partner, user, *, commit: bool) -> ImportResult:
+    """The check (the preview); with commit=True also the confirmation and the import task's function."""
+    job = check(data, partner, user)
+    if commit and job.can_be_imported:
+        import_job_confirm(job=job, acting_user=user)
+        contributions_import(job_id=job.pk)
+        job.refresh_from_db()
+    return job_result(job)
 
 
 def test_one_bad_row_among_500_good_ones_imports_nothing_and_names_the_row_and_column(rate, nxp, nxp_rep):
@@ -230,12 +247,26 @@ def test_an_unusable_file_gives_a_clear_message(programme, data, message):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_more_than_1000_rows_are_refused_with_a_dutch_number(programme, fmt):
-    rows = [["2026-03-01", "Talent", "Uren", "4", "", f"Rij {i}", "", ""] for i in range(1001)]
+def test_more_than_10000_rows_are_refused_with_a_dutch_number(programme, fmt):
+    rows = [["2026-03-01", "Talent", "Uren", "4", "", f"Rij {i}", "", ""] for i in range(10_001)]
     data = csv_bytes([DUTCH, *rows]) if fmt == "csv" else xlsx([DUTCH, *[[None] * 8] * 300, *rows])
     with translation.override("nl"), pytest.raises(ImportFileError) as error:
         parse_contributions_file(data)
-    assert "1.000" in error.value.message
+    assert "10.000" in error.value.message
+
+
+def test_a_sheet_of_more_than_50000_rows_is_refused_as_too_long_not_called_damaged(programme):
+    workbook = Workbook()
+    for column, name in enumerate(DUTCH, start=1):
+        workbook.active.cell(row=1, column=column, value=name)
+    workbook.active.cell(row=2, column=1, value="2026-03-01")
+    workbook.active.cell(row=60_000, column=1, value="2026-03-02")  # blank rows in between: not stored
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with translation.override("nl"), pytest.raises(ImportFileError) as error:
+        parse_contributions_file(buffer.getvalue())
+    assert "50.000" in error.value.message and "10.000" in error.value.message
+    assert "beschadigd" not in error.value.message
 
 
 def test_blank_rows_in_a_spreadsheet_keep_the_row_numbers(rate, nxp, nxp_rep):
@@ -294,10 +325,58 @@ def test_dates_are_read_iso_and_dutch(value, day):
     assert parse_date(value) == day
 
 
-def test_an_upload_is_kept_for_its_user_only(nxp_rep, asmpt_rep):
-    token = upload_store(data=b"Datum;Actielijn", user=nxp_rep)
-    assert upload_read(token=token, user=nxp_rep) == b"Datum;Actielijn"
-    assert upload_read(token=token, user=asmpt_rep) is None
-    assert upload_read(token="../../etc/passwd", user=nxp_rep) is None
-    upload_discard(token=token, user=nxp_rep)
-    assert upload_read(token=token, user=nxp_rep) is None
+def test_the_check_keeps_its_result_and_deletes_the_uploaded_file(rate, nxp, nxp_rep):
+    job = check(csv_bytes([DUTCH, ["2026-03-01", "Talent", "Uren", "4", "", "Gastles", "", ""]]), nxp, nxp_rep)
+    assert job.status == ImportStatus.READY and job.row_count == 1 and job.can_be_imported
+    assert not job.file and job.rows[0]["number"] == 2
+    assert import_job_check(job_id=job.pk) is None  # a second run of the task does nothing
+
+
+def test_confirming_twice_imports_once(rate, nxp, nxp_rep, django_capture_on_commit_callbacks):
+    job = check(csv_bytes([DUTCH, ["2026-03-01", "Talent", "Uren", "4", "", "Gastles", "", ""]]), nxp, nxp_rep)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        import_job_confirm(job=job, acting_user=nxp_rep)
+        import_job_confirm(job=job, acting_user=nxp_rep)
+    assert len(queued) == 1
+    assert contributions_import(job_id=job.pk) is None  # the task delivered again: done already
+    assert Contribution.objects.count() == 1
+
+
+def test_a_row_that_no_longer_passes_at_confirmation_imports_nothing_and_shows_why(rate, nxp, nxp_rep, director):
+    from contributions.services import period_close
+
+    rows = [["2026-03-01", "Talent", "Uren", "4", "", "Gastles", "", ""]]
+    rows += [["2026-06-01", "Talent", "Uren", "4", "", "Stage", "", ""]]
+    job = check(csv_bytes([DUTCH, *rows]), nxp, nxp_rep)
+    import_job_confirm(job=job, acting_user=nxp_rep)
+    period_close(period=ReportingPeriod.objects.get(name="2026-K1"), acting_user=director)
+    contributions_import(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportStatus.READY and not job.can_be_imported
+    assert [(e.row, e.column) for e in job_result(job).errors] == [(2, "Datum")]
+    assert Contribution.objects.count() == 0
+
+
+def test_abandoned_imports_and_their_files_are_deleted_after_a_day(rate, nxp, nxp_rep, settings):
+    import os
+    from datetime import timedelta
+    from pathlib import Path
+
+    from django.utils import timezone
+
+    from contributions.imports import import_jobs_delete_old
+
+    data = csv_bytes([DUTCH, ["2026-03-01", "Talent", "Uren", "4", "", "Gastles", "", ""]])
+    old = import_job_create(partner=nxp, acting_user=nxp_rep, upload=SimpleUploadedFile("oud.csv", data))
+    recent = import_job_create(partner=nxp, acting_user=nxp_rep, upload=SimpleUploadedFile("nieuw.csv", data))
+    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    orphan = Path(settings.MEDIA_ROOT, "imports", str(nxp_rep.pk), "0" * 32 + ".upload")
+    orphan.write_bytes(b"left behind")
+    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
+    os.utime(orphan, (two_days_ago, two_days_ago))
+    old_file = Path(settings.MEDIA_ROOT, old.file.name)
+
+    assert import_jobs_delete_old() == 1
+    assert list(ImportJob.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not old_file.exists() and not orphan.exists()
+    assert Path(settings.MEDIA_ROOT, recent.file.name).exists()

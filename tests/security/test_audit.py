@@ -247,16 +247,18 @@ def test_exporting_the_contribution_list_is_recorded_with_its_filters(client, nx
 @pytest.mark.django_db
 def test_an_import_that_saves_rows_is_recorded_and_a_preview_is_not(nxp, nxp_rep):
     import time_machine
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from contributions.imports import contributions_import, parse_contributions_file
-    from contributions.models import HourlyRate
+    from contributions.imports import contributions_import, import_job_check, import_job_confirm, import_job_create
+    from contributions.models import HourlyRate, ImportStatus
 
     HourlyRate.objects.create(rate="60.00", valid_from="2026-01-01")
     data = b"Actielijn;Soort;Datum;Omschrijving;Uren\nTalent;Uren;05-10-2026;Gastles;4\n"
     with time_machine.travel("2026-11-28 10:00:00+01:00", tick=False):
-        parsed = parse_contributions_file(data)
-        contributions_import(partner=nxp, acting_user=nxp_rep, parsed=parsed, commit=False)
-        assert not _events(Action.IMPORTED).exists()
-        result = contributions_import(partner=nxp, acting_user=nxp_rep, parsed=parsed, commit=True)
-    assert result.imported, result.errors
-    assert _events(Action.IMPORTED).get().details == {"rows": 1}
+        upload = SimpleUploadedFile("uren.csv", data)
+        job = import_job_check(job_id=import_job_create(partner=nxp, acting_user=nxp_rep, upload=upload).pk)
+        assert not _events(Action.IMPORTED).exists()  # the check, shown as the preview
+        import_job_confirm(job=job, acting_user=nxp_rep)
+        job = contributions_import(job_id=job.pk)
+    assert job.status == ImportStatus.DONE, job.problems
+    assert _events(Action.IMPORTED).get().details == {"rows": 1, "file": "uren.csv"}
