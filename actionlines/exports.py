@@ -1,4 +1,4 @@
-"""The annual plan as a PDF (WeasyPrint through lifeport.lib.pdf) and as an XLSX workbook (XlsxWriter).
+"""The annual plan as a PDF (its HTML here; WeasyPrint in a Celery task) and as an XLSX workbook (XlsxWriter).
 
 Both read the plan through actionlines.selectors, so they show the same figures as the plan page.
 """
@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 
 from actionlines.models import AnnualPlan, MilestoneStatus
 from actionlines.selectors import plan_boundary, plan_contents
-from lifeport.lib.pdf import render_pdf
+from lifeport.lib.pdf import pdf_html
 from lifeport.lib.spreadsheet import NUMBER_FORMAT, xlsx_rows, xlsx_sheet, xlsx_workbook
 
 
-def plan_pdf(plan: AnnualPlan, *, language: str = "nl") -> bytes:
-    """The plan as an A4 PDF in Dutch (page numbers and repeated table headers come from pdf.css)."""
+def plan_pdf_html(plan: AnnualPlan, *, language: str = "nl") -> str:
+    """The HTML of the plan's A4 PDF in Dutch (page numbers and repeated table headers come from pdf.css).
+
+    Cheap next to the PDF itself (lifeport.lib.pdf.html_to_pdf, in Celery): the same HTML makes the same PDF."""
     with translation.override(language):
         context = {
             "plan": plan,
@@ -24,7 +26,7 @@ def plan_pdf(plan: AnnualPlan, *, language: str = "nl") -> bytes:
             "generated_on": timezone.localdate(),
         }
         title = str(_("Annual plan %(year)s") % {"year": plan.year})
-        return render_pdf(template_name="pdf/annual_plan.html", context=context, title=title, language=language)
+        return pdf_html(template_name="pdf/annual_plan.html", context=context, title=title, language=language)
 
 
 def plan_xlsx(plan: AnnualPlan, *, language: str = "nl") -> bytes:

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from lifeport.lib.renders import render_is_stale
+
 
 class ActionLine(models.Model):
     """One of the six action lines of the multi-year plan."""
@@ -446,3 +448,77 @@ class PlanComment(models.Model):
     @property
     def is_resolved(self) -> bool:
         return self.resolved_at is not None
+
+
+# --- The plan as a PDF ----------------------------------------------------------------------------------
+
+
+class PlanPDFStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    GENERATING = "generating", _("Generating PDF")
+    READY = "ready", _("PDF ready")
+    FAILED = "failed", _("Generating failed")
+
+
+PENDING_PDF_STATUSES = (PlanPDFStatus.QUEUED, PlanPDFStatus.GENERATING)
+
+
+def plan_pdf_path(instance: "PlanPDF", filename: str) -> str:
+    return f"plans/{instance.plan.year}/{filename}"
+
+
+class PlanPDF(models.Model):
+    """One request for an annual plan as a PDF, made by a Celery task while the plan page shows its progress.
+
+    `source_sha256` is the SHA-256 of the HTML the PDF was made from: the same plan shown the same way (its
+    contents, its progress, the print date) gives the same HTML, so the ready PDF is handed out again instead
+    of being made anew. An adopted plan is frozen, so its PDF is reused until its progress or the day changes.
+    """
+
+    plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="pdfs")
+    status = models.CharField(_("status"), max_length=20, choices=PlanPDFStatus.choices, default=PlanPDFStatus.QUEUED)
+    stage = models.CharField(_("progress"), max_length=20, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    source_sha256 = models.CharField(max_length=64, editable=False)
+    file = models.FileField(_("PDF"), upload_to=plan_pdf_path, max_length=200, blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("annual plan PDF")
+        verbose_name_plural = _("annual plan PDFs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[s.value for s in PlanPDFStatus]), name="plan_pdf_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & Q(sha256__regex=r"^[0-9a-f]{64}$")),
+                name="plan_pdf_ready_has_file_and_checksum",
+            ),
+            # At most one render per plan waits or runs at a time: asking again joins it.
+            models.UniqueConstraint(
+                fields=["plan"], condition=Q(status__in=["queued", "generating"]), name="plan_pdf_one_pending_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · PDF {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_PDF_STATUSES and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        """Waiting or running for longer than a render may (lifeport.lib.renders): its task is gone."""
+        return self.status in PENDING_PDF_STATUSES and render_is_stale(self.requested_at)
+
+    def filename(self) -> str:
+        return f"jaarplan-{self.plan.year}-v{self.plan.version}.pdf"

@@ -23,6 +23,8 @@ from actionlines.models import (
     Milestone,
     MultiYearTarget,
     PlanComment,
+    PlanPDF,
+    PlanPDFStatus,
     PlanStatus,
     Pledge,
 )
@@ -46,6 +48,14 @@ def adopted_plan(year: int) -> AnnualPlan | None:
 
 def plan_versions(year: int) -> QuerySet[AnnualPlan]:
     return AnnualPlan.objects.for_year(year).order_by("version").select_related("adopted_by")
+
+
+def plan_pdf_state(plan: AnnualPlan) -> dict[str, PlanPDF | None]:
+    """What the plan page shows of its PDF: the latest request ("pdf") and the latest ready PDF ("ready").
+    One query: old requests are pruned when a PDF is made, so a plan has few."""
+    requests = list(plan.pdfs.order_by("-requested_at", "-id"))
+    ready = next((r for r in requests if r.status == PlanPDFStatus.READY), None)
+    return {"pdf": requests[0] if requests else None, "ready": ready}
 
 
 def adopted_activities(*, year: int, action_line: ActionLine | None = None) -> QuerySet[Activity]:

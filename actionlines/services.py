@@ -4,13 +4,15 @@ Each takes the acting user, checks who may do it and the workflow rule, validate
 in a transaction; django-simple-history records every change.
 """
 
+import hashlib
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +27,8 @@ from actionlines.models import (
     MilestoneStatus,
     MultiYearTarget,
     PlanComment,
+    PlanPDF,
+    PlanPDFStatus,
     PlanStatus,
     PlanTransitionError,
     Pledge,
@@ -41,7 +45,11 @@ from actionlines.permissions import (
 from audit.models import Action
 from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
+from lifeport.lib.files import delete_file_on_commit, write_file_atomically
+from lifeport.lib.pdf import html_to_pdf
+from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message, not_finished_message
 from partners.models import Partner
+from partners.permissions import can_see_programme
 
 ACTIVITY_FIELDS = ("action_line", "title", "description", "lead_partner", "starts_on", "ends_on", "budget", "funder")
 PLEDGE_FIELDS = ("hours", "in_kind_value", "money")
@@ -492,6 +500,110 @@ def comment_resolve(*, comment: PlanComment, acting_user, resolution: str = "") 
     comment.resolved_at, comment.resolved_by, comment.resolution = timezone.now(), acting_user, resolution.strip()
     _save(comment)
     return comment
+
+
+# --- The plan as a PDF ---------------------------------------------------------------------------------------
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _prune_plan_pdfs(plan_id: int, *, keep: int) -> None:
+    """Only the PDF handed out stays: earlier ready or failed ones go, their files after commit."""
+    old = PlanPDF.objects.filter(plan_id=plan_id, status__in=[PlanPDFStatus.READY, PlanPDFStatus.FAILED])
+    old = old.exclude(pk=keep)
+    for name in old.exclude(file="").values_list("file", flat=True):
+        delete_file_on_commit(name)
+    old.delete()
+
+
+@transaction.atomic
+def plan_pdf_request(*, plan: AnnualPlan, acting_user) -> PlanPDF:
+    """Ask for the plan as a PDF, made by a Celery task (queued on commit); the plan page follows the request.
+
+    Bounded and idempotent: while a render for the plan waits or runs, asking again joins it; when the plan shows
+    what it showed when its ready PDF was made (the same HTML), that PDF is handed out again. A request whose
+    task is gone (older than the render time limit) is closed as failed and a new one started.
+    """
+    from actionlines.exports import plan_pdf_html
+    from actionlines.tasks import render_plan_pdf
+
+    _check(can_see_programme(acting_user))
+    source = _sha256(plan_pdf_html(plan))
+    _locked(plan)  # one request per plan at a time
+    now = timezone.now()
+    pending = plan.pdfs.filter(status__in=[PlanPDFStatus.QUEUED, PlanPDFStatus.GENERATING]).first()
+    if pending and not pending.is_stale:
+        return pending
+    if pending:
+        plan_pdf_render_failed(plan_pdf_id=pending.pk, error=not_finished_message())
+    ready = plan.pdfs.filter(status=PlanPDFStatus.READY, source_sha256=source).first()
+    if ready:
+        ready.requested_at = now
+        ready.save(update_fields=["requested_at"])
+        _prune_plan_pdfs(plan.pk, keep=ready.pk)
+        return ready
+    pdf = PlanPDF(plan=plan, source_sha256=source, requested_by=acting_user, requested_at=now)
+    pdf.full_clean()
+    pdf.save()
+    # robust: the request is saved even if the broker cannot be reached (it may be asked for again).
+    transaction.on_commit(lambda: render_plan_pdf.delay(pdf.pk), robust=True)
+    return pdf
+
+
+def _plan_pdf_stage(plan_pdf_id: int, stage: str) -> None:
+    PlanPDF.objects.filter(pk=plan_pdf_id, status=PlanPDFStatus.GENERATING).update(stage=stage)
+
+
+def plan_pdf_render(*, plan_pdf_id: int) -> PlanPDF | None:
+    """Make the PDF of a request (the Celery task's work): claims it by a conditional update, renders the plan as
+    it is now, stores the file and marks it ready. Returns None (doing nothing) when the request is no longer
+    waiting; after MAX_ATTEMPTS starts (a worker that died each time) records the failure instead."""
+    from actionlines.exports import plan_pdf_html
+
+    waiting = PlanPDF.objects.filter(pk=plan_pdf_id, status__in=[PlanPDFStatus.QUEUED, PlanPDFStatus.GENERATING])
+    if not waiting.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=PlanPDFStatus.GENERATING, stage="collecting", attempts=F("attempts") + 1
+    ):
+        plan_pdf_render_failed(plan_pdf_id=plan_pdf_id, error=interrupted_message())
+        return None
+    request = PlanPDF.objects.select_related("plan").get(pk=plan_pdf_id)
+    html = plan_pdf_html(request.plan)
+    _plan_pdf_stage(plan_pdf_id, "rendering")
+    content = html_to_pdf(html)
+    _plan_pdf_stage(plan_pdf_id, "saving")
+    name = write_file_atomically(name=f"plans/{request.plan.year}/{request.filename()}", content=content)
+    try:
+        with transaction.atomic():
+            done = PlanPDF.objects.filter(pk=plan_pdf_id, status=PlanPDFStatus.GENERATING).update(
+                status=PlanPDFStatus.READY,
+                stage="",
+                file=name,
+                sha256=hashlib.sha256(content).hexdigest(),
+                size=len(content),
+                source_sha256=_sha256(html),
+                error="",
+                finished_at=timezone.now(),
+            )
+            if done:
+                _prune_plan_pdfs(request.plan_id, keep=plan_pdf_id)
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    if not done:  # closed meanwhile (asked again after the time limit): this file is nobody's
+        default_storage.delete(name)
+        return None
+    return PlanPDF.objects.get(pk=plan_pdf_id)
+
+
+def plan_pdf_render_failed(*, plan_pdf_id: int, error: str) -> bool:
+    """A render that failed for good: the plan page shows `error` and the PDF may be asked for again."""
+    return bool(
+        PlanPDF.objects.filter(pk=plan_pdf_id, status__in=[PlanPDFStatus.QUEUED, PlanPDFStatus.GENERATING]).update(
+            status=PlanPDFStatus.FAILED, stage="", error=error[:1000], finished_at=timezone.now()
+        )
+    )
 
 
 # --- Demo data ---------------------------------------------------------------------------------------------

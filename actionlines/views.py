@@ -4,7 +4,6 @@ overview and the exports.
 Each view: a permission helper (actionlines.permissions), a form, one service call, redirect or render.
 """
 
-import time
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -12,12 +11,14 @@ from functools import partial
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from actionlines import exports, services
 from actionlines.forms import (
@@ -35,7 +36,7 @@ from actionlines.forms import (
     TargetForm,
     add_service_errors,
 )
-from actionlines.models import ActionLine, AnnualPlan, MultiYearTarget, PlanTransitionError
+from actionlines.models import ActionLine, AnnualPlan, MultiYearTarget, PlanPDFStatus, PlanTransitionError
 from actionlines.permissions import (
     action_line_or_404,
     activity_for_user,
@@ -61,9 +62,11 @@ from actionlines.selectors import (
     plan_boundary,
     plan_compare,
     plan_contents,
+    plan_pdf_state,
     plan_realisation,
     plan_versions,
 )
+from lifeport.lib.files import file_download
 from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import can_see_programme, is_programme_staff, leads
@@ -195,6 +198,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_resolve": can_resolve_comments(user, plan),
         "progress_line_ids": set(progress_lines(user, plan).values_list("pk", flat=True)),
         "today": timezone.localdate(),
+        **plan_pdf_state(plan),
     }
     return render(request, "actionlines/plan_detail.html", context)
 
@@ -325,14 +329,35 @@ def plan_realisation_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_pdf_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for the plan as a PDF (made by the worker); the plan page then shows its progress."""
     plan = plan_for_user(request.user, pk)
-    started = time.monotonic()
-    data = exports.plan_pdf(plan)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="jaarplan-{plan.year}-v{plan.version}.pdf"'
-    response["Server-Timing"] = f"pdf;dur={(time.monotonic() - started) * 1000:.0f}"
-    return response
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    pdf = services.plan_pdf_request(plan=plan, acting_user=request.user)
+    if pdf.status != PlanPDFStatus.READY:
+        messages.success(request, _("The PDF is being made; this page shows when it is ready."))
+    return redirect(f"{plan.get_absolute_url()}#pdf")
+
+
+@login_required
+@require_GET
+@never_cache
+def plan_pdf_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The htmx fragment that follows the plan's PDF until it is ready or has failed."""
+    plan = plan_for_user(request.user, pk)
+    return render(request, "actionlines/_plan_pdf.html", {"plan": plan, **plan_pdf_state(plan)})
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's latest ready PDF, for everyone who may read the plan."""
+    plan = plan_for_user(request.user, pk)
+    ready = plan_pdf_state(plan)["ready"]
+    if ready is None:
+        raise Http404
+    return file_download(ready.file, filename=ready.filename(), content_type="application/pdf")
 
 
 @login_required

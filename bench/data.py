@@ -34,7 +34,6 @@ def setup_django(url: str) -> None:
         HTTPS="false",
         SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        STATIC_MANIFEST="false",
         CELERY_BROKER_URL="",
         LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
     )
@@ -42,6 +41,13 @@ def setup_django(url: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    from tests.deployed import collected_static
+
+    # The static files as deployed (collectstatic, hashed names), here and in the gunicorn the harness starts.
+    settings.STATIC_ROOT = collected_static()
+    os.environ["STATIC_ROOT"] = str(settings.STATIC_ROOT)
 
 
 def recreate_database(name: str) -> str:

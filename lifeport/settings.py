@@ -168,15 +168,17 @@ STATICFILES_DIRS = [
     ("vendor/noto-sans", NODE_MODULES / "@fontsource" / "noto-sans" / "files"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# As deployed, `collectstatic` writes every file under a hashed name (and compressed) to STATIC_ROOT and
+# WhiteNoise serves it from there; locally (DEBUG) runserver and the PDFs read the sources.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and env.bool("STATIC_MANIFEST", default=True)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or not env.bool("STATIC_MANIFEST", default=True)
+WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded evidence and issued reports: outside the static root, served only by permission-checked views.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/media-not-served/"
@@ -258,6 +260,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = 600_000  # KiB: WeasyPrint renders are memory-hungry
+# The memory one PDF render may add to its worker process; beyond it the render stops and says so.
+PDF_RENDER_MEMORY_MB = env.int("PDF_RENDER_MEMORY_MB", default=1536)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -11,8 +11,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lifeport.lib.renders import render_is_stale
 from partners.models import Agreement, Partner
 
 
@@ -130,6 +132,15 @@ class Report(models.Model):
     def is_downloadable(self) -> bool:
         return self.status in (ReportStatus.READY, ReportStatus.ISSUED) and bool(self.pdf)
 
+    @property
+    def render_is_stale(self) -> bool:
+        """Generating for longer than a render may run: its task is gone (lifeport.lib.renders)."""
+        return self.status == ReportStatus.GENERATING and render_is_stale(self.render_requested_at or self.updated_at)
+
+    @property
+    def can_request_render(self) -> bool:
+        return self.is_editable or self.render_is_stale
+
     def pdf_filename(self) -> str:
         language = "" if self.language == "nl" else f"-{self.language}"
         return f"lifeport-voortgangsrapportage-{self.period_key}-v{self.version}{language}.pdf"
@@ -139,11 +150,13 @@ class Report(models.Model):
             raise ReportStateError(_("An issued report cannot be changed; start a new version instead."))
 
     def new_render_token(self) -> uuid.UUID:
-        self.check_editable()
+        if not self.render_is_stale:
+            self.check_editable()
         self.status = ReportStatus.GENERATING
         self.render_token = uuid.uuid4()
         self.render_stage = "queued"
         self.render_attempts = 0
+        self.render_requested_at = timezone.now()
         self.error = ""
         return self.render_token
 
@@ -224,6 +237,8 @@ class PartnerStatement(models.Model):
     data = models.JSONField(_("figures"), editable=False)
     pdf = models.FileField(_("PDF"), upload_to=statement_path, max_length=200, blank=True)
     pdf_sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    # Renders started for the PDF now asked for (lifeport.lib.renders: a worker that dies is not retried forever).
+    render_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -6,8 +6,6 @@ with the status, points the report at it: a half-written or failed PDF is never 
 
 import base64
 import hashlib
-import os
-import uuid
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -15,14 +13,16 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from actionlines.models import ActionLine
 from audit.models import Action
 from audit.services import audit_record
+from lifeport.lib.files import delete_file_on_commit, sha256_of_file, write_file_atomically
 from lifeport.lib.pdf import render_pdf
+from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message
 from partners.permissions import acts_for, is_programme_staff
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
 from reports.models import (
@@ -45,40 +45,6 @@ AUTHOR = "Lifeport Semicon Regiegroep"
 def _check_staff(user) -> None:
     if not is_programme_staff(user):
         raise PermissionDenied
-
-
-# --- files ----------------------------------------------------------------------------------------
-
-
-def _write_file_atomically(*, name: str, content: bytes) -> str:
-    """Write `content` under a temporary name, fsync, then move it to `name` (unique). Returns the name."""
-    final_name = default_storage.get_available_name(name)
-    final_path = Path(default_storage.path(final_name))
-    temporary = Path(settings.MEDIA_ROOT) / "tmp" / f"{uuid.uuid4().hex}.part"
-    temporary.parent.mkdir(parents=True, exist_ok=True)
-    final_path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, final_path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return final_name
-
-
-def _delete_file_on_commit(name: str) -> None:
-    if name:
-        transaction.on_commit(lambda: default_storage.delete(name))
-
-
-def sha256_of_file(name: str) -> str:
-    digest = hashlib.sha256()
-    with default_storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -185,7 +151,7 @@ def report_update_narrative(*, report: Report, acting_user, summary: str, line_r
     codes = set(ActionLine.objects.values_list("code", flat=True))
     locked.summary = summary.strip()
     locked.line_remarks = {code: text.strip() for code, text in line_remarks.items() if code in codes and text.strip()}
-    _delete_file_on_commit(locked.pdf.name)
+    delete_file_on_commit(locked.pdf.name)
     locked.pdf, locked.pdf_sha256, locked.pdf_size, locked.rendered_at = "", "", None, None
     locked.status, locked.render_token, locked.render_stage, locked.error = ReportStatus.DRAFT, None, "", ""
     locked.full_clean()
@@ -200,12 +166,12 @@ def report_request_render(*, report: Report, acting_user) -> Report:
 
     _check_staff(acting_user)
     locked = Report.objects.select_for_update().get(pk=report.pk)
-    if locked.status == ReportStatus.GENERATING:
+    if locked.status == ReportStatus.GENERATING and not locked.render_is_stale:
         return locked  # already queued: a double click queues nothing more
     token = locked.new_render_token()
-    locked.render_requested_at = timezone.now()
     locked.save()
-    transaction.on_commit(lambda: render_report.delay(locked.pk, str(token)))
+    # robust: the request is saved even if the broker cannot be reached (the report may be asked for again).
+    transaction.on_commit(lambda: render_report.delay(locked.pk, str(token)), robust=True)
     return locked
 
 
@@ -221,17 +187,24 @@ class Superseded(Exception):
     """The report changed (new words, a newer render) while this render ran: its result is discarded."""
 
 
-def report_render(*, report_id: int, token: str, attempt: int = 1) -> Report | None:
+def report_render(*, report_id: int, token: str) -> Report | None:
     """Build the data, render the PDF, store it: the work of the Celery task. Idempotent by `token`:
-    returns None (and does nothing) when the report is no longer waiting for this render."""
-    if not _set_stage(report_id, token, "collecting", render_attempts=attempt):
+    returns None (and does nothing) when the report is no longer waiting for this render.
+
+    Each start is counted; a render asked to start after MAX_ATTEMPTS starts (its worker died each time,
+    the message was redelivered) is recorded as failed instead."""
+    waiting = Report.objects.filter(pk=report_id, status=ReportStatus.GENERATING, render_token=token)
+    if not waiting.filter(render_attempts__lt=MAX_ATTEMPTS).update(
+        render_stage="collecting", render_attempts=F("render_attempts") + 1
+    ):
+        report_render_failed(report_id=report_id, token=token, error=interrupted_message())
         return None
     report = Report.objects.get(pk=report_id)
     data = report_build_data(report)
     _set_stage(report_id, token, "rendering")
     pdf = report_pdf_bytes(report=report, data=data)
     _set_stage(report_id, token, "saving")
-    name = _write_file_atomically(
+    name = write_file_atomically(
         name=f"reports/{report.period_key}/{Path(report.pdf_filename()).stem}-{token[:8]}.pdf", content=pdf
     )
     try:
@@ -239,7 +212,7 @@ def report_render(*, report_id: int, token: str, attempt: int = 1) -> Report | N
             locked = Report.objects.select_for_update().get(pk=report_id)
             if locked.status != ReportStatus.GENERATING or str(locked.render_token) != token:
                 raise Superseded
-            _delete_file_on_commit(locked.pdf.name)
+            delete_file_on_commit(locked.pdf.name)
             locked.pdf.name = name
             locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
             locked.pdf_size = len(pdf)
@@ -257,11 +230,11 @@ def report_render(*, report_id: int, token: str, attempt: int = 1) -> Report | N
 
 
 def report_render_failed(*, report_id: int, token: str, error: str) -> bool:
-    """After the last retry: the report shows the error; no file becomes downloadable."""
-    message = _("The PDF could not be made: %(error)s") % {"error": error[:500] or _("unknown error")}
+    """A render that failed for good: the report shows `error` and may be asked for again; no file becomes
+    downloadable. Does nothing when the report no longer waits for this render."""
     return bool(
         Report.objects.filter(pk=report_id, status=ReportStatus.GENERATING, render_token=token).update(
-            status=ReportStatus.FAILED, render_stage="", error=message, updated_at=timezone.now()
+            status=ReportStatus.FAILED, render_stage="", error=error[:1000], updated_at=timezone.now()
         )
     )
 
@@ -360,7 +333,7 @@ def export_run(*, export_id: int, progress_every: int = 2000) -> ReportExport | 
         progress=progress,
         progress_every=progress_every,
     )
-    name = _write_file_atomically(
+    name = write_file_atomically(
         name=f"exports/{export.report_id}/{Path(export.filename()).stem}-{export.audience}.xlsx", content=content
     )
     try:
@@ -452,15 +425,34 @@ def statements_create(*, year: int, acting_user) -> list[PartnerStatement]:
             created_by=acting_user,
         )
         made.append(statement)
-        transaction.on_commit(lambda pk=statement.pk: render_statement.delay(pk))
+        transaction.on_commit(lambda pk=statement.pk: render_statement.delay(pk), robust=True)
     return made
 
 
+@transaction.atomic
+def statement_request_render(*, statement: PartnerStatement, acting_user) -> PartnerStatement:
+    """Programme staff ask again for the PDF of a statement that has none (its render failed or was lost)."""
+    from reports.tasks import render_statement
+
+    _check_staff(acting_user)
+    locked = PartnerStatement.objects.select_for_update().get(pk=statement.pk)
+    if locked.pdf:
+        return locked
+    locked.error, locked.render_attempts = "", 0
+    locked.save(update_fields=["error", "render_attempts"])
+    transaction.on_commit(lambda: render_statement.delay(locked.pk), robust=True)
+    return locked
+
+
 def statement_render(*, statement_id: int) -> PartnerStatement | None:
-    """Render the one-page PDF of a statement (the Celery task's work). Does nothing if it already has one."""
-    statement = PartnerStatement.objects.select_related("partner").get(pk=statement_id)
-    if statement.pdf:
+    """Render the one-page PDF of a statement (the Celery task's work). Does nothing if it already has one.
+
+    Starts are counted like a report's: after MAX_ATTEMPTS the statement shows the failure instead."""
+    waiting = PartnerStatement.objects.filter(pk=statement_id, pdf="")
+    if not waiting.filter(render_attempts__lt=MAX_ATTEMPTS).update(render_attempts=F("render_attempts") + 1):
+        statement_render_failed(statement_id=statement_id, error=interrupted_message())
         return None
+    statement = PartnerStatement.objects.select_related("partner").get(pk=statement_id)
     with translation.override("nl"):
         pdf = render_pdf(
             template_name="pdf/report_statement.html",
@@ -468,7 +460,7 @@ def statement_render(*, statement_id: int) -> PartnerStatement | None:
             title=_("Year statement %(year)s – %(partner)s") % {"year": statement.year, "partner": statement.partner},
             author=AUTHOR,
         )
-    name = _write_file_atomically(name=f"statements/{statement.year}/{statement.pdf_filename()}", content=pdf)
+    name = write_file_atomically(name=f"statements/{statement.year}/{statement.pdf_filename()}", content=pdf)
     updated = PartnerStatement.objects.filter(pk=statement_id, pdf="").update(
         pdf=name, pdf_sha256=hashlib.sha256(pdf).hexdigest(), error=""
     )
@@ -480,7 +472,8 @@ def statement_render(*, statement_id: int) -> PartnerStatement | None:
 
 
 def statement_render_failed(*, statement_id: int, error: str) -> None:
-    PartnerStatement.objects.filter(pk=statement_id, pdf="").update(error=error[:500])
+    """The statement shows `error` (to its partner too) until staff ask for the PDF again."""
+    PartnerStatement.objects.filter(pk=statement_id, pdf="").update(error=error[:1000])
 
 
 @transaction.atomic

@@ -21,4 +21,5 @@ urlpatterns = [
     path("jaaropgaven/", views.statement_list, name="statements"),
     path("jaaropgaven/<int:pk>/", views.statement_detail, name="statement"),
     path("jaaropgaven/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
+    path("jaaropgaven/<int:pk>/pdf-maken/", views.statement_generate, name="statement_generate"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids
+from lifeport.lib.files import file_download
 from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for
@@ -41,14 +42,6 @@ def _svg_response(svg: str) -> HttpResponse:
     response = HttpResponse(svg, content_type=SVG)
     response["Cache-Control"] = "private, max-age=60"
     return response
-
-
-def _file_response(field_file, filename: str, content_type: str) -> FileResponse:
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
 
 
 # --- dashboard ------------------------------------------------------------------------------------
@@ -215,7 +208,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     report = report_for_user(request.user, pk)
     if not report.is_downloadable:
         raise Http404
-    return _file_response(report.pdf, report.pdf_filename(), "application/pdf")
+    return file_download(report.pdf, filename=report.pdf_filename(), content_type="application/pdf")
 
 
 @login_required
@@ -262,7 +255,7 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     export = export_for_user(request.user, pk)
     if export.status != ExportStatus.DONE:
         raise Http404
-    return _file_response(export.file, export.filename(), XLSX_TYPE)
+    return file_download(export.file, filename=export.filename(), content_type=XLSX_TYPE)
 
 
 # --- partner year statements ----------------------------------------------------------------------
@@ -297,11 +290,26 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you: you have confirmed these figures."))
         return redirect(statement)
     can_confirm = acts_for(request.user, statement.partner) and not statement.is_confirmed
-    return render(
-        request,
-        "reports/statement_detail.html",
-        {"statement": statement, "data": statement.data, "can_confirm": can_confirm},
-    )
+    context = {
+        "statement": statement,
+        "data": statement.data,
+        "can_confirm": can_confirm,
+        "can_manage": can_manage_reports(request.user),
+    }
+    return render(request, "reports/statement_detail.html", context)
+
+
+@login_required
+def statement_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Programme staff ask again for a statement's PDF (after a failed or lost render)."""
+    statement = statement_for_user(request.user, pk)
+    if not can_manage_reports(request.user):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.statement_request_render(statement=statement, acting_user=request.user)
+    messages.success(request, _("The PDF is being made again."))
+    return redirect(statement)
 
 
 @login_required
@@ -310,4 +318,4 @@ def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     statement = statement_for_user(request.user, pk)
     if not statement.pdf:
         raise Http404
-    return _file_response(statement.pdf, statement.pdf_filename(), "application/pdf")
+    return file_download(statement.pdf, filename=statement.pdf_filename(), content_type="application/pdf")

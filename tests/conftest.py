@@ -26,6 +26,15 @@ SERVICES = os.environ.get("LIFEPORT_TEST_SERVICES") == "1"
 _deselected_service_tests: list[str] = []
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test renders pages and PDFs with the static files as deployed: a real collectstatic
+    (CompressedManifestStaticFilesStorage, hashed names) into STATIC_ROOT, served by WhiteNoise from there."""
+    from tests.deployed import collected_static
+
+    settings.STATIC_ROOT = collected_static()
+    os.environ["STATIC_ROOT"] = str(settings.STATIC_ROOT)  # and in the processes a test starts
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if SERVICES:
         return
@@ -171,18 +180,85 @@ def celery_worker(transactional_db) -> Iterator:
     from celery.contrib.testing.worker import start_worker
 
     from lifeport.celery import app
+    from tests.deployed import broker_url_for_tests
 
-    broker = settings.CELERY_BROKER_URL
-    if not broker.startswith("redis://"):
-        pytest.fail("This test needs a real Celery broker: set CELERY_BROKER_URL=redis://127.0.0.1:6379/0")
-    db_index = os.environ.get("LIFEPORT_TEST_REDIS_DB", "15")
-    test_url = broker.rsplit("/", 1)[0] + f"/{db_index}" if broker.count("/") >= 3 else f"{broker}/{db_index}"
+    try:
+        test_url = broker_url_for_tests()
+    except RuntimeError as error:
+        pytest.fail(str(error))
     app.conf.update(broker_url=test_url, result_backend=test_url, task_always_eager=False)
     # Celery keeps a result backend per thread (Redis's is not thread-safe): this thread's may have been made
     # for the old URL by an earlier test; drop it, so results and progress are read where the worker writes.
     app._local.__dict__.pop("backend", None)
     with start_worker(app, pool="solo", perform_ping_check=False, loglevel="WARNING", shutdown_timeout=30) as w:
         yield w
+
+
+# --- The app as deployed: gunicorn over HTTPS, a worker process, production settings ----------
+
+
+@pytest.fixture(scope="module")
+def deployed(django_db_setup, tmp_path_factory) -> Iterator:
+    """gunicorn (HTTPS with a throwaway certificate) and a Celery worker process (prefork, as `make worker`)
+    with production settings: DEBUG off, a long random SECRET_KEY, ALLOWED_HOSTS, HTTPS on, the static files
+    of the session's collectstatic (a copy of its own) served by WhiteNoise, the pytest PostgreSQL database and
+    the tests' Redis database. Module-scoped, so no other test's in-process worker shares its queue; the
+    tests use transactional_db, so what they write is committed and the processes see it."""
+    from tests.deployed import (
+        Deployed,
+        broker_url_for_tests,
+        database_url,
+        free_port,
+        production_environment,
+        purge_queues,
+        self_signed_certificate,
+        start_gunicorn,
+        start_worker,
+        wait_until_ready,
+    )
+
+    try:
+        broker, database = broker_url_for_tests(), database_url()
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    folder = tmp_path_factory.mktemp("deployed")
+    static_root = folder / "static"
+    shutil.copytree(settings.STATIC_ROOT, static_root, copy_function=os.link)  # hard links: a test may remove one
+    cert, key = self_signed_certificate(folder)
+    port = free_port()
+    url = f"https://127.0.0.1:{port}"
+    env = production_environment(
+        DATABASE_URL=database,
+        CELERY_BROKER_URL=broker,
+        STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(folder / "media"),
+        ALLOWED_HOSTS="127.0.0.1",
+        CSRF_TRUSTED_ORIGINS=url,
+        SITE_URL=url,
+        EMAIL_URL="consolemail://",
+    )
+    purge_queues(broker, "celery")
+    processes = [start_gunicorn(env, folder, port=port, cert=cert, key=key), start_worker(env, folder)]
+    wait_until_ready(*processes)
+    app = Deployed(url, static_root, folder / "media", broker, env, folder, processes)
+    yield app
+    for process in processes:
+        process.stop()
+    purge_queues(broker, "celery")
+
+
+@pytest.fixture
+def deployed_page(browser, deployed, settings) -> Iterator:
+    """Chromium on the deployed app (its certificate is a throwaway one: HTTPS errors are ignored). Passwords
+    set meanwhile are hashed so that the deployed app, with production's hashers, accepts them."""
+    settings.PASSWORD_HASHERS = ["tests.deployed.QuickPBKDF2PasswordHasher"]
+    context = browser.new_context(
+        locale="nl-NL", base_url=deployed.url, timezone_id="Europe/Amsterdam", ignore_https_errors=True
+    )
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 # --- Browser: Debian's Chromium through Playwright ---------------------------------------------
@@ -210,6 +286,19 @@ def browser() -> Iterator:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator:
+    """pytest-django's live server, with the static files served as deployed: by WhiteNoise from the collected
+    STATIC_ROOT under their hashed names (the staticfiles handler it uses by default reads the unhashed sources)."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer(os.environ.get("DJANGO_LIVE_TEST_SERVER_ADDRESS", "localhost"), start=False)
+    server.thread.static_handler = lambda application: application
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -50,6 +50,9 @@ PROGRAMME_PAGE = {**_all(OK), "anonymous": LOGIN, "observer": FORBIDDEN}
 PLAN_DIRECTOR = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}
 PLAN_LINE = {**PLAN_DIRECTOR, "lead": OK}
 PLAN_COMMENT = {**PLAN_DIRECTOR, "steering": OK}
+# The plan as a PDF: whoever reads the plan may ask for it (a POST: GET is 405) and download the one made.
+PLAN_READER_ACTION = {**_all(405), "anonymous": LOGIN, "observer": FORBIDDEN}
+PLAN_NOT_MADE = {**_all(NOT_FOUND), "anonymous": LOGIN, "observer": FORBIDDEN}
 # Contributions: observers are refused everywhere (403); another partner's item is not found (404).
 _CONTRIB = {"anonymous": LOGIN, "observer": FORBIDDEN}
 CONTRIBUTION_LOGGING = {**_all(FORBIDDEN), **_CONTRIB, "representative": OK, "other_representative": OK}
@@ -131,6 +134,10 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reports:statements": (lambda o: "/rapportages/jaaropgaven/", PROGRAMME_PAGE),
     "reports:statement": (lambda o: o["statement"].get_absolute_url(), NXP_STATEMENT),
     "reports:statement_pdf": (lambda o: o["statement"].get_absolute_url() + "pdf/", NXP_STATEMENT),
+    "reports:statement_generate": (
+        lambda o: o["statement"].get_absolute_url() + "pdf-maken/",
+        {**NXP_STATEMENT, "director": 405, "office": 405, "steering": FORBIDDEN, "representative": FORBIDDEN},
+    ),
     "home": (lambda o: "/", {**_all(OK), "anonymous": LOGIN}),
     "healthz": (lambda o: "/healthz", _all(OK)),
     "ping": (lambda o: "/ping", {**_all(204), "anonymous": LOGIN}),
@@ -149,6 +156,9 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "actionlines:plan_compare": (lambda o: plan_url(o, "plan_compare") + compare_query(o), PROGRAMME_PAGE),
     "actionlines:plan_realisation": (lambda o: plan_url(o, "plan_realisation", "adopted"), PROGRAMME_PAGE),
     "actionlines:plan_pdf": (lambda o: plan_url(o, "plan_pdf", "adopted"), PROGRAMME_PAGE),
+    "actionlines:plan_pdf (none made)": (lambda o: plan_url(o, "plan_pdf", "draft"), PLAN_NOT_MADE),
+    "actionlines:plan_pdf_status": (lambda o: plan_url(o, "plan_pdf_status", "draft"), PROGRAMME_PAGE),
+    "actionlines:plan_pdf_generate": (lambda o: plan_url(o, "plan_pdf_generate", "draft"), PLAN_READER_ACTION),
     "actionlines:plan_xlsx": (lambda o: plan_url(o, "plan_xlsx", "adopted"), PROGRAMME_PAGE),
     "actionlines:plan_edit": (lambda o: plan_url(o, "plan_edit", "draft"), PLAN_DIRECTOR),
     "actionlines:plan_review": (lambda o: plan_url(o, "plan_review", "draft"), PLAN_DIRECTOR),

@@ -4,8 +4,10 @@ An adopted 2026 plan (the demo plan) with a draft version 2, and a 2027 plan in 
 comment: each URL is opened in the state where someone may use it.
 """
 
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from actionlines.models import PlanPDF, PlanPDFStatus
 from actionlines.services import (
     comment_add,
     plan_new_version,
@@ -27,6 +29,8 @@ def plan_objects(objects: dict) -> dict:
         plan_send_for_review(plan=next_year, acting_user=director)
         talent = draft.activities.filter(action_line__code="talent").first()
         comment = comment_add(activity=next_year.activities.first(), acting_user=steering, text="Graag toelichten.")
+        pdf = PlanPDF(plan=adopted, status=PlanPDFStatus.READY, source_sha256="0" * 64, sha256="0" * 64)
+        pdf.file.save("matrix.pdf", ContentFile(b"%PDF-1.7 stand-in"), save=True)  # a ready PDF, not rendered
         objects["plan"] = {
             "adopted": adopted,
             "draft": draft,

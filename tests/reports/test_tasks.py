@@ -8,7 +8,8 @@ import pytest
 from django.conf import settings
 
 from lifeport.lib import pdf as pdf_lib
-from reports import services, tasks
+from lifeport.lib import renders
+from reports import services
 from reports.models import ExportStatus, Report, ReportExport, ReportStatus
 from tests.factories import ContributionFactory
 
@@ -29,30 +30,46 @@ def _files_under_media() -> list[Path]:
     return [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
 
 
-def test_a_render_that_fails_twice_shows_its_error_and_leaves_no_downloadable_file(
+def test_a_render_that_runs_out_of_memory_twice_is_retried_after_the_back_off_then_shows_its_error(
     celery_worker, programme, director, client, monkeypatch
 ):
     calls = []
 
-    def crashing_render(**kwargs):
+    def out_of_memory(**kwargs):
         calls.append(time.monotonic())
-        raise RuntimeError("Pango gave up")
+        raise MemoryError
 
-    monkeypatch.setattr(tasks, "RETRY_BACKOFF", 0.5)
-    monkeypatch.setattr(services, "render_pdf", crashing_render)
+    monkeypatch.setattr(services, "render_pdf", out_of_memory)
     report = services.report_create(period_key="2026", language="nl", acting_user=director)
     services.report_request_render(report=report, acting_user=director)
 
     report = _wait_for(report, ReportStatus.FAILED, ReportStatus.READY)
     assert report.status == ReportStatus.FAILED
-    assert len(calls) == 1 + tasks.MAX_RETRIES == 2 and report.render_attempts == 2
-    assert calls[1] - calls[0] >= 0.5  # retried after the back-off, not at once
-    assert "Pango gave up" in report.error
+    assert len(calls) == 1 + renders.MAX_RETRIES == 2 and report.render_attempts == 2
+    assert calls[1] - calls[0] >= renders.RETRY_BACKOFF  # Celery's autoretry waited, it did not retry at once
+    assert "meer nodig dan de 1536 MB geheugen" in report.error
     assert not report.pdf and not report.pdf_sha256 and not report.is_downloadable
     assert _files_under_media() == []  # no half-written file anywhere, temporary ones included
     client.force_login(director)
     assert client.get(f"/rapportages/{report.pk}/pdf/").status_code == 404
-    assert "Pango gave up" in client.get(report.get_absolute_url()).content.decode()
+    assert report.error in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_a_render_that_cannot_pass_is_not_retried_and_shows_its_error_at_once(
+    celery_worker, programme, director, monkeypatch
+):
+    calls = []
+
+    def broken(**kwargs):
+        calls.append(1)
+        raise ValueError("Pango gave up")
+
+    monkeypatch.setattr(services, "render_pdf", broken)
+    report = services.report_create(period_key="2026", language="nl", acting_user=director)
+    services.report_request_render(report=report, acting_user=director)
+    report = _wait_for(report, ReportStatus.FAILED, ReportStatus.READY, timeout=renders.RETRY_BACKOFF)
+    assert report.status == ReportStatus.FAILED and len(calls) == 1
+    assert report.error == "De PDF kon niet worden gemaakt: ValueError: Pango gave up"
 
 
 def test_a_render_that_fails_once_is_retried_and_the_pdf_becomes_downloadable(
@@ -67,7 +84,6 @@ def test_a_render_that_fails_once_is_retried_and_the_pdf_becomes_downloadable(
             raise MemoryError("first attempt ran out of memory")
         return pdf_lib.render_pdf(**kwargs)
 
-    monkeypatch.setattr(tasks, "RETRY_BACKOFF", 0.2)
     monkeypatch.setattr(services, "render_pdf", flaky_render)
     report = services.report_create(period_key="2026", language="nl", acting_user=director)
     services.report_request_render(report=report, acting_user=director)

@@ -86,6 +86,7 @@ ACTIONS = {
     "actionlines:plan_adopt": ("actionlines:plan_adopt", "director"),
     "actionlines:plan_new_version": ("actionlines:plan_new_version", "director"),
     "actionlines:plan_next_year": ("actionlines:plan_next_year", "director"),
+    "actionlines:plan_pdf_generate": ("actionlines:plan", "director"),
     "reports:generate": ("reports:detail", "director"),
     "reports:export": ("reports:detail", "director"),
     "reports:new_version": ("reports:detail (issued)", "director"),

@@ -1,6 +1,6 @@
 import multiprocessing
 
-from reports.tasks import memory_limit
+from lifeport.lib.renders import memory_limit
 
 MB = 1024 * 1024
 
