@@ -29,7 +29,7 @@ def check_can_see_plans(user: AnyUser) -> None:
 
 def plan_for_user(user: AnyUser, pk: int) -> AnnualPlan:
     check_can_see_plans(user)
-    return get_object_or_404(plans_visible_to(user), pk=pk)
+    return get_object_or_404(plans_visible_to(user).select_related("adopted_by"), pk=pk)
 
 
 def activity_for_user(user: AnyUser, pk: int) -> Activity:

@@ -7,6 +7,7 @@ Every function runs a fixed number of queries, whatever the number of activities
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import (
+    OPEN_PLAN_STATUSES,
     ActionLine,
     Activity,
     AnnualPlan,
@@ -28,10 +30,11 @@ from actionlines.models import (
     PlanStatus,
     Pledge,
 )
+from contributions import figures
+from contributions.figures import Figures
 from contributions.models import Contribution, ReportingPeriod, Status
-from contributions.selectors import Figures, summary_totals
 from partners.models import Partner
-from partners.selectors import AgreementStatus, agreement_status
+from partners.selectors import AgreementStatus, agreement_status, partners_by_name
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -153,6 +156,15 @@ def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) ->
     )
 
 
+def indicators_with_latest_actual(plan: AnnualPlan) -> QuerySet[Indicator]:
+    """The plan's indicators (by line and name), each with `latest_value` and `latest_period` (the name of its
+    period): the actual of the latest reporting period, or None. One query."""
+    latest = IndicatorActual.objects.filter(indicator=OuterRef("pk")).order_by("-period__starts_on")
+    return plan.indicators.annotate(
+        latest_value=Subquery(latest.values("value")[:1]), latest_period=Subquery(latest.values("period__name")[:1])
+    )
+
+
 # --- The agreement boundary ------------------------------------------------------------------------
 
 
@@ -181,17 +193,26 @@ class Boundary:
         return milestone.pk in self.milestone_ids
 
 
-def plan_boundary(plan: AnnualPlan, *, on: date | None = None) -> Boundary:
+def plan_boundary(
+    plan: AnnualPlan, *, on: date | None = None, status: AgreementStatus | None = None, realisation=None
+) -> Boundary:
     """Which activities, milestones (and so pledges) of `plan` end after the current agreement when no
-    successor agreement exists; `plan_beyond` when the whole plan year lies past it (a 2027 plan)."""
-    status = agreement_status(on=on)
+    successor agreement exists; `plan_beyond` when the whole plan year lies past it (a 2027 plan).
+
+    `status` is `agreement_status(on=on)` when the caller has it; with the plan's `realisation` (which holds its
+    activities and milestones) no further query is made."""
+    status = status or agreement_status(on=on)
     if status.agreement is None or status.successor is not None:
         return Boundary(status, None, False, frozenset(), frozenset())
     limit = status.agreement.ends_on
-    activity_ids = frozenset(plan.activities.filter(ends_on__gt=limit).values_list("pk", flat=True))
-    milestone_ids = frozenset(
-        Milestone.objects.filter(activity__plan=plan, due_on__gt=limit).values_list("pk", flat=True)
-    )
+    if realisation is not None:
+        activity_ids = frozenset(row.subject.pk for row in realisation.activities if row.subject.ends_on > limit)
+        milestone_ids = frozenset(m.pk for m in realisation.milestones if m.due_on > limit)
+    else:
+        activity_ids = frozenset(plan.activities.filter(ends_on__gt=limit).values_list("pk", flat=True))
+        milestone_ids = frozenset(
+            Milestone.objects.filter(activity__plan=plan, due_on__gt=limit).values_list("pk", flat=True)
+        )
     return Boundary(status, limit, date(plan.year, 1, 1) > limit, activity_ids, milestone_ids)
 
 
@@ -305,21 +326,33 @@ class RealisationRow:
 
 
 @dataclass
-class PlanRealisation:
+class PlanProgress:
+    """Pledged against realised per action line and partner, and in total."""
+
     plan: AnnualPlan
     on: date
     starts_on: date
     ends_on: date  # the end of the agreement within the plan year (or 31 December)
     expected: Decimal
     lines: list[RealisationRow]
-    activities: list[RealisationRow]
     partners: list[RealisationRow]
     total: RealisationRow
-    overdue_milestones: list[Milestone]
 
     @property
     def expected_pct(self) -> Decimal:
         return (self.expected * HUNDRED).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class PlanRealisation(PlanProgress):
+    """The progress, and per activity too, with the plan's milestones."""
+
+    activities: list[RealisationRow] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)  # every milestone of the plan, by due date
+
+    @property
+    def overdue_milestones(self) -> list[Milestone]:
+        return [m for m in self.milestones if m.is_overdue(self.on)]
 
 
 def _window(plan: AnnualPlan, status: AgreementStatus) -> tuple[date, date]:
@@ -350,98 +383,154 @@ def _forecast(row: RealisationRow, *, start: date, end: date, on: date) -> None:
     row.forecast = Forecast.WILL_MEET if row.projected_value >= pledged else Forecast.WILL_NOT_MEET
 
 
-def plan_realisation(
-    plan: AnnualPlan, *, on: date | None = None, status: AgreementStatus | None = None
-) -> PlanRealisation:
-    """Plan against realisation per action line, activity and partner, for the contributions dated in the
-    plan's year: pledged hours, value and money against APPROVED and, separately, SUBMITTED contributions.
-
-    Contributions count for an activity when linked to it or to the same activity in another version of the
-    plan (they share a key). Per partner, a forecast whether its pledges are met by the end of the agreement
-    (or of the year) at the pace of its approved contributions so far. Ten queries, whatever the number of rows
-    (seven when the caller passes `status`, the `agreement_status(on=on)` it already has).
-    """
-    on = on or timezone.localdate()
-    status = status or agreement_status(on=on)
-    start, end = _window(plan, status)
-    expected = elapsed_fraction(start, end, on)
-
-    activities = list(plan.activities.select_related("action_line", "lead_partner"))
-    pledges = Pledge.objects.filter(activity__plan=plan).values_list(
-        "activity_id", "activity__action_line_id", "partner_id", "hours", "in_kind_value", "money"
-    )
-    totals = summary_totals(
+def _realised(plan: AnnualPlan) -> figures.Totals:
+    """The approved and submitted figures of the contributions dated in the plan's year, by action line,
+    activity, partner and status (one summary read)."""
+    return figures.totals(
         by=("action_line", "activity", "partner", "status"),
         statuses=(Status.APPROVED, Status.SUBMITTED),
         date_from=date(plan.year, 1, 1),
         date_to=date(plan.year, 12, 31),
     )
-    # Map every activity of the year (any version) to its key, so links to another version still count.
-    key_of = dict(Activity.objects.filter(plan__year=plan.year).values_list("pk", "key"))
 
+
+def _realised_row(
+    subject: object, done: dict, kind: str, key: object, pledged: Pledged, expected: Decimal
+) -> RealisationRow:
+    return RealisationRow(
+        subject=subject,
+        pledged=pledged,
+        approved=done.get((kind, key, Status.APPROVED), Figures()),
+        submitted=done.get((kind, key, Status.SUBMITTED), Figures()),
+        expected=expected,
+    )
+
+
+def plan_progress(
+    plan: AnnualPlan,
+    *,
+    on: date | None = None,
+    status: AgreementStatus | None = None,
+    lines: list[ActionLine] | None = None,
+    partners: list[Partner] | None = None,
+    realised: figures.Totals | None = None,
+) -> PlanProgress:
+    """Plan against realisation per action line and partner, and in total, for the contributions dated in the
+    plan's year: pledged hours, value and money against APPROVED and, separately, SUBMITTED contributions. Per
+    partner, a forecast whether its pledges are met by the end of the agreement (or of the year) at the pace of
+    its approved contributions so far.
+
+    Queries, whatever the number of rows: the plan's pledges, and what the caller does not pass: `status`
+    (`agreement_status(on=on)`, two), `lines` (every action line), `partners` (partners the caller has read, by
+    name; the agreement's parties otherwise: the partners shown are read only when they hold others) and
+    `realised` (see `_realised`).
+    """
+    realised = _realised(plan) if realised is None else realised
+    return _progress(plan, on, status, lines, partners, realised, _pledges(plan))
+
+
+def _pledges(plan: AnnualPlan) -> list[tuple]:
+    """The plan's pledges as (activity, action line, partner, hours, in-kind value, money) (one query)."""
+    return list(
+        Pledge.objects.filter(activity__plan=plan).values_list(
+            "activity_id", "activity__action_line_id", "partner_id", "hours", "in_kind_value", "money"
+        )
+    )
+
+
+def _progress(
+    plan: AnnualPlan,
+    on: date | None,
+    status: AgreementStatus | None,
+    lines: list[ActionLine] | None,
+    partners: list[Partner] | None,
+    realised: figures.Totals,
+    pledges: list[tuple],
+) -> PlanProgress:
+    on = on or timezone.localdate()
+    status = status or agreement_status(on=on)
+    start, end = _window(plan, status)
+    expected = elapsed_fraction(start, end, on)
     pledged_line: dict[int, Pledged] = defaultdict(Pledged)
-    pledged_activity: dict[int, Pledged] = defaultdict(Pledged)
     pledged_partner: dict[int, Pledged] = defaultdict(Pledged)
     total_pledged = Pledged()
-    for activity_id, line_id, partner_id, hours, value, money in pledges:
+    for _activity_id, line_id, partner_id, hours, value, money in pledges:
         amounts = Pledged(hours, value, money)
-        for bucket in (pledged_line[line_id], pledged_activity[activity_id], pledged_partner[partner_id]):
-            bucket.add(amounts)
+        pledged_line[line_id].add(amounts)
+        pledged_partner[partner_id].add(amounts)
         total_pledged.add(amounts)
+    done: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
+    for (line_id, _activity_id, partner_id, row_status), found in realised.rows.items():
+        done[("line", line_id, row_status)].add(found)
+        done[("partner", partner_id, row_status)].add(found)
+        done[("all", None, row_status)].add(found)
 
-    realised: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
-    for (line_id, activity_id, partner_id, row_status), figures in totals.rows.items():
-        realised[("line", line_id, row_status)].add(figures)
-        realised[("partner", partner_id, row_status)].add(figures)
-        realised[("all", None, row_status)].add(figures)
-        if activity_id is not None and activity_id in key_of:
-            realised[("key", key_of[activity_id], row_status)].add(figures)
-
-    def row(subject: object, kind: str, key: object, pledged: Pledged, expected_fraction: Decimal) -> RealisationRow:
-        return RealisationRow(
-            subject=subject,
-            pledged=pledged,
-            approved=realised.get((kind, key, Status.APPROVED), Figures()),
-            submitted=realised.get((kind, key, Status.SUBMITTED), Figures()),
-            expected=expected_fraction,
-        )
-
-    lines = [row(line, "line", line.pk, pledged_line[line.pk], expected) for line in ActionLine.objects.all()]
-    activity_rows = [
-        row(
-            a,
-            "key",
-            a.key,
-            pledged_activity[a.pk],
-            elapsed_fraction(max(a.starts_on, start), max(min(a.ends_on, end), max(a.starts_on, start)), on),
-        )
-        for a in activities
-    ]
-    partner_ids = set(pledged_partner) | {key for kind, key, _s in realised if kind == "partner"}
-    parties = {p.partner_id for p in status.parties} if status.agreement else set()
-    partners = Partner.objects.filter(Q(pk__in=partner_ids) | Q(pk__in=parties)).order_by("name")
+    lines = list(ActionLine.objects.all()) if lines is None else lines
+    shown = set(pledged_partner) | {key for kind, key, _s in done if kind == "partner"}
+    shown |= {p.partner_id for p in status.parties} if status.agreement else set()
+    known = [party.partner for party in status.parties] if partners is None else partners
     partner_rows = []
-    for partner in partners:
-        partner_row = row(partner, "partner", partner.pk, pledged_partner[partner.pk], expected)
+    for partner in partners_by_name(shown, known):
+        partner_row = _realised_row(partner, done, "partner", partner.pk, pledged_partner[partner.pk], expected)
         _forecast(partner_row, start=start, end=end, on=on)
         partner_rows.append(partner_row)
-    overdue = list(
-        Milestone.objects.filter(activity__plan=plan)
-        .overdue(on)
-        .select_related("activity__action_line", "owner")
-        .order_by("due_on", "id")
-    )
-    return PlanRealisation(
+    return PlanProgress(
         plan=plan,
         on=on,
         starts_on=start,
         ends_on=end,
         expected=expected,
-        lines=lines,
-        activities=activity_rows,
+        lines=[_realised_row(line, done, "line", line.pk, pledged_line[line.pk], expected) for line in lines],
         partners=partner_rows,
-        total=row(plan, "all", None, total_pledged, expected),
-        overdue_milestones=overdue,
+        total=_realised_row(plan, done, "all", None, total_pledged, expected),
+    )
+
+
+def plan_realisation(
+    plan: AnnualPlan,
+    *,
+    on: date | None = None,
+    status: AgreementStatus | None = None,
+    lines: list[ActionLine] | None = None,
+    partners: list[Partner] | None = None,
+    realised: figures.Totals | None = None,
+) -> PlanRealisation:
+    """`plan_progress`, and per activity, with the plan's milestones (two more queries: the activities of the
+    plan's year, every version, and the plan's milestones; the pledges are read once for both).
+
+    Contributions count for an activity when linked to it or to the same activity in another version of the
+    plan (they share a key)."""
+    realised = _realised(plan) if realised is None else realised
+    pledges = _pledges(plan)
+    progress = _progress(plan, on, status, lines, partners, realised, pledges)
+    pledged: dict[int, Pledged] = defaultdict(Pledged)
+    for activity_id, _line_id, _partner_id, hours, value, money in pledges:
+        pledged[activity_id].add(Pledged(hours, value, money))
+    # Every activity of the year (any version): the plan's own, and the keys that let links to another version count.
+    year_activities = list(Activity.objects.filter(plan__year=plan.year).select_related("action_line", "lead_partner"))
+    key_of = {a.pk: a.key for a in year_activities}
+    done: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
+    for (_line_id, activity_id, _partner_id, row_status), found in realised.rows.items():
+        if activity_id is not None and activity_id in key_of:
+            done[("key", key_of[activity_id], row_status)].add(found)
+    start, end, on = progress.starts_on, progress.ends_on, progress.on
+    activity_rows = [
+        _realised_row(
+            a,
+            done,
+            "key",
+            a.key,
+            pledged[a.pk],
+            elapsed_fraction(max(a.starts_on, start), max(min(a.ends_on, end), max(a.starts_on, start)), on),
+        )
+        for a in year_activities
+        if a.plan_id == plan.pk
+    ]
+    milestones = Milestone.objects.filter(activity__plan=plan).select_related("activity__action_line", "owner")
+    return PlanRealisation(
+        **{f.name: getattr(progress, f.name) for f in dataclass_fields(PlanProgress)},
+        activities=activity_rows,
+        milestones=list(milestones.order_by("due_on", "id")),
     )
 
 
@@ -601,7 +690,7 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
     days left in the agreement. A fixed number of queries."""
     on = on or timezone.localdate()
     status = agreement_status(on=on)
-    waiting_totals = summary_totals(by=("partner",), statuses=(Status.SUBMITTED,))
+    waiting_totals = figures.totals(by=("partner",), statuses=(Status.SUBMITTED,))
     # Per waiting partner its oldest submission: one seek on the partial index contribution_waiting_partner.
     oldest = (
         Contribution.objects.submitted()
@@ -612,8 +701,8 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
     partners = Partner.objects.annotate(oldest=Subquery(oldest)).in_bulk([key[0] for key in waiting_totals.rows])
     waiting = sorted(
         (
-            WaitingPartner(partners[pid], figures.count, figures.total_value, partners[pid].oldest)
-            for (pid,), figures in waiting_totals.rows.items()
+            WaitingPartner(partners[pid], found.count, found.total_value, partners[pid].oldest)
+            for (pid,), found in waiting_totals.rows.items()
         ),
         key=lambda w: w.partner.name,
     )
@@ -633,6 +722,7 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
             .order_by("name")
             .distinct()
         )
+    plans = list(AnnualPlan.objects.for_year(on.year))  # the year's versions, newest first
     return DirectorOverview(
         on=on,
         status=status,
@@ -643,6 +733,6 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
         due_milestones=[m for m in milestones if m.due_on >= on],
         running_period=running,
         silent_partners=silent,
-        plan=adopted_plan(on.year),
-        open_plan=AnnualPlan.objects.open().for_year(on.year).first(),
+        plan=next((p for p in plans if p.status == PlanStatus.ADOPTED), None),
+        open_plan=next((p for p in plans if p.status in OPEN_PLAN_STATUSES), None),
     )

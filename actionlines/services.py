@@ -45,6 +45,7 @@ from actionlines.permissions import (
 from audit.models import Action
 from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
+from contributions.services import contributions_bulk_update
 from lifeport.lib.files import delete_file_on_commit, write_file_atomically
 from lifeport.lib.pdf import html_to_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message, not_finished_message
@@ -175,7 +176,9 @@ def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
 def _relink_contributions(*, old: AnnualPlan, new: AnnualPlan) -> None:
     new_by_key = dict(new.activities.values_list("key", "pk"))
     for old_id, key in old.activities.values_list("pk", "key"):
-        Contribution.objects.filter(activity_id=old_id).update(activity_id=new_by_key.get(key))
+        contributions_bulk_update(
+            contributions=Contribution.objects.filter(activity_id=old_id), activity_id=new_by_key.get(key)
+        )
 
 
 def _shift(day: date | None, years: int) -> date | None:
@@ -818,12 +821,15 @@ def _link_demo_contributions(plan: AnnualPlan) -> None:
     if not plan.is_adopted:
         return
     for pledge in Pledge.objects.filter(activity__plan=plan).select_related("activity").order_by("activity_id"):
-        Contribution.objects.filter(
-            partner_id=pledge.partner_id,
-            action_line_id=pledge.activity.action_line_id,
-            date__year=plan.year,
-            activity__isnull=True,
-        ).update(activity=pledge.activity)
+        contributions_bulk_update(
+            contributions=Contribution.objects.filter(
+                partner_id=pledge.partner_id,
+                action_line_id=pledge.activity.action_line_id,
+                date__year=plan.year,
+                activity__isnull=True,
+            ),
+            activity=pledge.activity,
+        )
 
 
 def adopted_or(plan: AnnualPlan) -> AnnualPlan:

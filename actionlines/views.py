@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -67,9 +66,9 @@ from actionlines.selectors import (
     plan_versions,
 )
 from lifeport.lib.files import file_download
-from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import can_see_programme, is_programme_staff, leads
+from partners.selectors import agreement_status
 
 # --- Action lines --------------------------------------------------------------------------------------------
 
@@ -316,15 +315,10 @@ def plan_compare_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_realisation_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
-    today = timezone.localdate()
-    version = data_version()  # the figures are computed only when drawn, and kept (lifeport.lib.pagecache)
-    context = {
-        "plan": plan,
-        "realisation": SimpleLazyObject(lambda: plan_realisation(plan, on=today)),
-        "boundary": plan_boundary(plan),
-        "cache_seconds": cache_seconds(version),
-        "cache_key": cache_key(version, plan.pk, today.isoformat()),
-    }
+    status = agreement_status()
+    realisation = plan_realisation(plan, status=status)
+    boundary = plan_boundary(plan, status=status, realisation=realisation)
+    context = {"plan": plan, "realisation": realisation, "boundary": boundary}
     return render(request, "actionlines/plan_realisation.html", context)
 
 
@@ -656,14 +650,7 @@ def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     check(is_programme_staff(request.user))
-    today = timezone.localdate()
-    version = data_version()  # computed only when drawn, and kept until programme data changes
-    context = {
-        "overview": SimpleLazyObject(lambda: director_overview(on=today)),
-        "queue_url": _queue_url(),
-        "cache_seconds": cache_seconds(version),
-        "cache_key": cache_key(version, today.isoformat()),
-    }
+    context = {"overview": director_overview(), "queue_url": _queue_url()}
     return render(request, "actionlines/overview.html", context)
 
 

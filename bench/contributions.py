@@ -32,7 +32,6 @@ from bench.data import (  # noqa: E402
     recreate_database,
     setup_django,
     signed_in_client,
-    workflow_timestamps,
 )
 
 DB_NAME = "lifeport_bench"
@@ -167,7 +166,6 @@ def main() -> None:
         for size in sizes:
             start = time.perf_counter()
             added = bulk_load(size)
-            workflow_timestamps()
             seconds = time.perf_counter() - start
             print(f"{size:,} contributions (+{added:,} in {seconds:.1f} s, bulk_create)", flush=True)
             figures += _measure(size, args.rounds)

@@ -10,9 +10,11 @@ import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432"
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def database_url(name: str) -> str:
@@ -63,17 +65,23 @@ def recreate_database(name: str) -> str:
     return url
 
 
-def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today: date | None = None) -> int:
+def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 100_000, today: date | None = None) -> int:
     """Add contributions until there are `total`, spread over partners, lines, periods and statuses.
 
     Needs Django set up against the benchmark database, with the programme and demo users seeded. About 60%
     are linked to an activity of the adopted annual plan of their year on their line, where there is one.
-    Returns how many were added.
+    Submitted and reviewed items get the timestamps the workflow gives (submitted 20 days after their date,
+    reviewed 3 days later). They go in through `contributions_load` (the one write path: history and
+    summary kept), `batch` at a time: a bulk insert and one grouped summary upsert each, as an import of that
+    many rows would. Returns how many were added.
     """
+    from datetime import datetime, time
+
     from django.contrib.auth import get_user_model
 
     from actionlines.models import ActionLine, Activity, PlanStatus
     from contributions.models import Contribution, Kind, ReportingPeriod, Status
+    from contributions.services import contributions_load
     from partners.models import Partner
 
     have = Contribution.objects.count()
@@ -106,6 +114,12 @@ def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today
             amount = None if hours else Decimal(rng.randrange(100, 20000))
             line = rng.choice(lines)
             linkable = activities.get((day.year, line.pk))
+            number = have + added + len(rows)
+            submitted_at = None
+            if status != Status.DRAFT:
+                moment = datetime.combine(day + timedelta(days=20), time(10), tzinfo=AMSTERDAM)
+                submitted_at = moment + timedelta(minutes=number % 600)
+            reviewed = status in (Status.APPROVED, Status.RETURNED)
             rows.append(
                 Contribution(
                     partner=rng.choice(partners),
@@ -114,53 +128,31 @@ def bulk_contributions(total: int, *, seed: int = 2026, batch: int = 5000, today
                     period=period,
                     kind=kind,
                     date=day,
-                    description=f"Benchmarkbijdrage {have + added + len(rows)}",
+                    description=f"Benchmarkbijdrage {number}",
                     hours=hours,
                     hourly_rate=rate,
                     amount=amount,
                     value=hours * rate if hours else amount,
                     status=status,
+                    submitted_at=submitted_at,
+                    reviewed_at=submitted_at + timedelta(days=3) if reviewed else None,
                     created_by=author,
                 )
             )
-        Contribution.objects.bulk_create(rows, batch_size=batch)
+        contributions_load(contributions=rows)
         added += len(rows)
     return added
 
 
 def bulk_load(size: int) -> int:
-    """bulk_create up to `size` contributions (bench/data.py). The summary triggers are switched off for the
-    load and the summary rebuilt once after it: the same result as row by row, in a fraction of the time."""
+    """Contributions up to `size` (bulk_contributions), then VACUUM ANALYZE, as after any bulk load: the planner
+    knows the new sizes and index-only scans see an up-to-date visibility map."""
     from django.db import connection
 
-    from contributions.services import summaries_rebuild
-
+    added = bulk_contributions(size)
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE contributions_contribution DISABLE TRIGGER contributions_summary_insert_delete")
-    try:
-        added = bulk_contributions(size)
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("ALTER TABLE contributions_contribution ENABLE TRIGGER contributions_summary_insert_delete")
-    summaries_rebuild()
+        cursor.execute("VACUUM ANALYZE")
     return added
-
-
-def workflow_timestamps() -> None:
-    """bench/data.py sets statuses only; give submitted and reviewed items the timestamps the workflow sets."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE contributions_contribution SET submitted_at = (date + interval '20 days 10 hours' "
-            "+ (id % 600) * interval '1 minute') AT TIME ZONE 'Europe/Amsterdam' "
-            "WHERE status <> 'draft' AND submitted_at IS NULL"
-        )
-        cursor.execute(
-            "UPDATE contributions_contribution SET reviewed_at = submitted_at + interval '3 days' "
-            "WHERE status IN ('approved', 'returned') AND reviewed_at IS NULL"
-        )
-        cursor.execute("ANALYZE")
 
 
 def signed_in_client(username: str):

@@ -30,11 +30,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-from bench.data import bulk_load, recreate_database, setup_django, signed_in_client, workflow_timestamps  # noqa: E402
+from bench.data import bulk_load, recreate_database, setup_django, signed_in_client  # noqa: E402
 
-DB_NAME = "lifeport_bench"
-# Pages without a kept body (lifeport.lib.pagecache): measured once, not again "computed every time".
-NOT_KEPT = {"floor: trivial signed-in view", "CSV export, own contributions"}
+DB_NAME = os.environ.get("BENCH_DATABASE", "lifeport_bench")
 
 
 @dataclass
@@ -110,7 +108,7 @@ def _pages() -> list[Page]:
     if deep_pk:
         deep_item = Contribution.objects.get(pk=deep_pk[0])
         list_url = url("contributions:list")
-        deep = f"{list_url}?after={deep_item.date:%Y-%m-%d}_{deep_item.pk}" if list_url else None
+        deep = f"{list_url}?after={deep_item.date:%Y-%m-%d}~{deep_item.pk}" if list_url else None
     from actionlines.models import AnnualPlan
     from reports.models import Report
 
@@ -131,10 +129,10 @@ def _pages() -> list[Page]:
 
 def _count_queries(page: Page) -> tuple[int | None, int | None]:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import CaptureQueriesContext
 
     client = signed_in_client(page.persona)
-    with override_settings(PAGE_CACHE=False), CaptureQueriesContext(connection) as ctx:  # a computed view
+    with CaptureQueriesContext(connection) as ctx:
         response = client.get(page.url)
     return len(ctx.captured_queries), response.status_code
 
@@ -289,9 +287,10 @@ def _jobs(size: int) -> list[dict]:
 
     def xlsx_all() -> str:
         from contributions.exports import export_xlsx
+        from contributions.figures import totals
         from contributions.models import Contribution
 
-        with export_xlsx(Contribution.objects.all()) as file:
+        with export_xlsx(Contribution.objects.all(), totals=totals(by=("status",))) as file:
             megabytes = file.seek(0, 2) / 1e6
         return f"{Contribution.objects.count():,} rows, {megabytes:.1f} MB (contributions.exports.export_xlsx)"
 
@@ -374,10 +373,9 @@ def _table(run: Run) -> str:
     lines = [
         f"# Lifeport Regie benchmark, {run.started}",
         "",
-        f"{run.rounds} interleaved rounds per size; 3 gunicorn workers on PostgreSQL; ratio = median / floor median. "
-        "Pages keep their rendered body until programme data changes (lifeport.lib.pagecache); the rows marked "
-        "“computed every time” are the same pages on a second server with PAGE_CACHE=0, measured in the same "
-        "rounds against its own floor: what the first view after a change costs. Queries: a computed view.",
+        f"{run.rounds} interleaved rounds per size; 3 gunicorn workers on PostgreSQL; ratio = median / floor median "
+        "of the same run. Every page is computed on every request (no page cache). Queries: per request, "
+        "in-process on the same database.",
         "",
         "| contributions | page | median ms | p95 ms | req/s (3 clients) | queries | × floor | note |",
         "| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -411,59 +409,48 @@ def main() -> None:
     setup_django(url)
     _seed()
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), sizes=sizes, rounds=args.rounds)
-    server = _start_gunicorn(args.port, {**os.environ, "PAGE_CACHE": "1"})
-    # The same app with no kept page bodies (PAGE_CACHE=0): what a page costs right after a change.
-    computed = _start_gunicorn(args.port + 1, {**os.environ, "PAGE_CACHE": "0"})
+    server = _start_gunicorn(args.port, dict(os.environ))
     try:
         for size in sizes:
             t0 = time.perf_counter()
             added = bulk_load(size)
-            workflow_timestamps()
             print(f"{size:,} contributions (+{added:,} in {time.perf_counter() - t0:.1f} s)", flush=True)
             pages = _pages()
             cookies = {p.persona: _session_cookie(p.persona) for p in pages}
-            servers = {"kept": args.port, "computed": args.port + 1}
-            conns = {mode: http.client.HTTPConnection("127.0.0.1", port, timeout=120) for mode, port in servers.items()}
-            timings: dict[tuple[str, str], list[float]] = {(m, p.label): [] for m in servers for p in pages}
-            statuses: dict[tuple[str, str], int] = {}
-            for mode in servers:  # warm-up
-                for page in pages:
-                    if page.url:
-                        _get(conns[mode], page.url, cookies[page.persona])
+            conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+            timings: dict[str, list[float]] = {p.label: [] for p in pages}
+            statuses: dict[str, int] = {}
+            for page in pages:  # warm-up
+                if page.url:
+                    _get(conn, page.url, cookies[page.persona])
             for _round in range(args.rounds):
                 for page in pages:
-                    for mode in servers:
-                        if page.url:
-                            ms, status = _get(conns[mode], page.url, cookies[page.persona])
-                            timings[(mode, page.label)].append(ms)
-                            statuses[(mode, page.label)] = status
-            for mode, port in servers.items():
-                floor_samples = timings[(mode, pages[0].label)]
-                floor = statistics.median(floor_samples) if floor_samples else None
-                for page in pages:
-                    if mode == "computed" and page.label in NOT_KEPT:
-                        continue
-                    label = page.label if mode == "kept" else f"{page.label} (computed every time)"
-                    row = Row(size=size, label=label)
-                    if not page.url:
-                        row.note = "not built"
-                    else:
-                        samples = sorted(timings[(mode, page.label)])
-                        row.median_ms = statistics.median(samples)
-                        row.p95_ms = samples[max(0, int(len(samples) * 0.95) - 1)]
-                        row.status = statuses[(mode, page.label)]
-                        row.queries, _status = _count_queries(page)
-                        row.rps = _throughput(port, page.url, cookies[page.persona])
-                        row.ratio = row.median_ms / floor if floor else None
-                        if row.status != 200:
-                            row.note = f"HTTP {row.status}"
-                    run.rows.append(row)
+                    if page.url:
+                        ms, status = _get(conn, page.url, cookies[page.persona])
+                        timings[page.label].append(ms)
+                        statuses[page.label] = status
+            floor_samples = timings[pages[0].label]
+            floor = statistics.median(floor_samples) if floor_samples else None
+            for page in pages:
+                row = Row(size=size, label=page.label)
+                if not page.url:
+                    row.note = "not built"
+                else:
+                    samples = sorted(timings[page.label])
+                    row.median_ms = statistics.median(samples)
+                    row.p95_ms = samples[max(0, int(len(samples) * 0.95) - 1)]
+                    row.status = statuses[page.label]
+                    row.queries, _status = _count_queries(page)
+                    row.rps = _throughput(args.port, page.url, cookies[page.persona])
+                    row.ratio = row.median_ms / floor if floor else None
+                    if row.status != 200:
+                        row.note = f"HTTP {row.status}"
+                run.rows.append(row)
             run.jobs += _jobs(size)
-        run.peak_worker_rss_mb = max(_worker_peak_rss_mb(server) or 0, _worker_peak_rss_mb(computed) or 0) or None
+        run.peak_worker_rss_mb = _worker_peak_rss_mb(server)
     finally:
-        for process in (server, computed):
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
     if args.reminders:
         run.jobs += _reminder_jobs()
 

@@ -32,7 +32,7 @@ sys.path.insert(0, str(BASE_DIR))
 
 from bench.data import database_url, recreate_database, setup_django  # noqa: E402
 
-DB_NAME = "lifeport_bench_reminders"
+DB_NAME = os.environ.get("BENCH_DATABASE", "lifeport_bench") + "_reminders"  # beside make bench's own database
 
 
 def _setup_django(url: str) -> None:

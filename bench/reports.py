@@ -56,7 +56,7 @@ def _render() -> tuple[float, int, int, float]:
     data_seconds = time.perf_counter() - started
     draft = Report(
         period_key=period.key,
-        period_label=data["period"]["label"],
+        period_label=data.period.label,
         starts_on=period.starts_on,
         ends_on=period.ends_on,
         version=1,
@@ -117,10 +117,13 @@ def main() -> None:
     rows = [_measure("demo year 2026", args.rounds)]
 
     from contributions.models import Contribution, Status
+    from contributions.services import contributions_bulk_update
 
     have = Contribution.objects.count()
     bulk_contributions(have + BULK)
-    Contribution.objects.filter(description__startswith="Benchmarkbijdrage").update(status=Status.APPROVED)
+    contributions_bulk_update(
+        contributions=Contribution.objects.filter(description__startswith="Benchmarkbijdrage"), status=Status.APPROVED
+    )
     subprocess.run(["psql", url, "-q", "-c", "VACUUM ANALYZE"], check=True)
     rows.append(_measure(f"demo year + {BULK:,} bulk-loaded approved", args.rounds))
 

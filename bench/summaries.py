@@ -6,7 +6,7 @@ the director's overview and the report preview, against a trivial signed-in view
 
 --build drops and creates the PostgreSQL database `lifeport_bench_summ` (never another), seeds the programme,
 the demo users, rate card and plan and a 2026 report (bench.harness._seed), bulk-loads the contributions
-(bench.data.bulk_load) and gives them workflow timestamps. Timing: each page `--rounds` times, interleaved
+(bench.data.bulk_load, with workflow timestamps). Timing: each page `--rounds` times, interleaved
 with /ping; per page the median and best, the queries per request and the median time they spent in SQL, and
 the ratio to /ping. Then the 2026 PDF report render (as bench.harness._jobs). Prints figures; asserts nothing.
 """
@@ -27,7 +27,6 @@ from bench.data import (  # noqa: E402
     recreate_database,
     setup_django,
     signed_in_client,
-    workflow_timestamps,
 )
 
 DB_NAME = "lifeport_bench_summ"
@@ -48,7 +47,6 @@ def build(size: int) -> None:
     _seed()
     started = time.perf_counter()
     added = bulk_load(size)
-    workflow_timestamps()
     print(f"{added:,} contributions loaded in {time.perf_counter() - started:.1f} s", flush=True)
 
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override as language_override
 
 from actionlines.models import ActionLine
+from contributions.figures import Totals
 from contributions.imports import COLUMNS, KIND_TEMPLATE_NAMES, MAX_ROWS, template_language
 from contributions.models import Contribution, Kind, Status
-from contributions.selectors import contribution_totals
 from lifeport.lib.spreadsheet import XlsxFormats, csv_lines, xlsx_rows, xlsx_sheet, xlsx_workbook
 
 CSV_DIALECTS = {"nl": (";", ","), "en": (",", ".")}  # (delimiter, decimal mark)
@@ -166,12 +166,12 @@ def export_csv(queryset: QuerySet[Contribution], *, language: str) -> Iterator[s
 # --- XLSX -----------------------------------------------------------------------------------------
 
 
-def export_xlsx(queryset: QuerySet[Contribution]) -> IO[bytes]:
+def export_xlsx(queryset: QuerySet[Contribution], *, totals: Totals) -> IO[bytes]:
     """The contributions as an XLSX workbook in a temporary file (rows streamed to disk: bounded memory).
 
     Sheet one holds a row per contribution (numbers and dates as real cells with a number format); sheet
-    two the totals per status, from `contribution_totals`. The caller closes the returned file, which
-    deletes it.
+    two `totals` per status: those of the list page (`selectors.contribution_list`). The caller closes the
+    returned file, which deletes it.
     """
     file = tempfile.TemporaryFile()  # noqa: SIM115 - handed to the response, which closes it
     book, formats = xlsx_workbook(file, language=template_language())
@@ -186,14 +186,13 @@ def export_xlsx(queryset: QuerySet[Contribution]) -> IO[bytes]:
     money = ("number", formats.money)
     cells = [kinds.get(name) or (money if name in NUMBER_FIELDS else ("text", None)) for name in EXPORT_FIELDS]
     xlsx_rows(sheet, _export_rows(queryset), cells)
-    _write_totals(book, formats, queryset)
+    _write_totals(book, formats, totals)
     book.close()
     file.seek(0)
     return file
 
 
-def _write_totals(book: xlsxwriter.Workbook, formats: XlsxFormats, queryset: QuerySet[Contribution]) -> None:
-    totals = contribution_totals(queryset=queryset, by=("status",))
+def _write_totals(book: xlsxwriter.Workbook, formats: XlsxFormats, totals: Totals) -> None:
     headers = [_("Status"), _("Items"), _("Hours"), _("In-kind value"), _("Funded"), _("Total value")]
     sheet = xlsx_sheet(book, _("Totals"), headers, (16, 12, 12, 16, 16, 16), formats.bold)
     rows = [(str(status.label), totals.get(status.value)) for status in Status]

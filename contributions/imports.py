@@ -34,8 +34,8 @@ from django.utils.translation import override as language_override
 from actionlines.models import ActionLine
 from audit.models import Action
 from audit.services import audit_record
+from contributions.figures import Figures, Totals, unsaved_totals
 from contributions.models import CENT, ImportJob, ImportStatus, Kind
-from contributions.selectors import Figures, Totals, unsaved_totals
 from contributions.services import (
     RowsInvalid,
     contributions_bulk_create,

@@ -342,27 +342,26 @@ class ContributionPolicy(models.Model):
 
 
 class ContributionSummary(models.Model):
-    """Running totals per partner × action line × period × month × activity × kind × status, kept current by
-    database triggers.
+    """Running totals per partner × action line × period × month × activity × status: per kind the number of
+    contributions and their value, and the staff hours. Kept by `contributions.figures.summary_apply`, which
+    the services of contributions/services.py call in the transaction of every change to a contribution;
+    `summaries_rebuild` checks it against a recount and repairs it.
 
-    The pages' totals read these rows instead of summing every contribution, so they cost the same at 1,000
-    or 1,000,000 contributions: the number of rows is bounded by the combinations that occur (partners,
-    lines, months, activities, kinds, statuses), not by the number of contributions. Triggers (migration
-    0004, after 0003) add and subtract on every insert, update and delete of a contribution, whatever path
-    made it (services, bulk loads, SQL), so the numbers cannot drift; `services.summaries_rebuild()`
-    recomputes them from scratch. Read through `selectors.summary_totals`, which gives the same `Totals` as
-    `contribution_totals`.
+    The pages' totals read these rows (`figures.totals`) instead of summing every contribution, so they cost
+    the same at 1,000 or 1,000,000 contributions: the number of rows is bounded by the combinations that occur
+    (partners, lines, months, activities, statuses), not by the number of contributions. The kinds are columns,
+    not part of the key: a page reads a fifth of the rows it would otherwise, and adds no filter per kind.
 
-    `month` is the first day of the contribution's month, so a range of whole months (a quarter, a year) is
+    `month` is the first day of the contributions' month, so a range of whole months (a quarter, a year) is
     read from here; `period` stays in the key because a reporting period need not follow month boundaries.
 
     `activity` is NULL for contributions without one. A unique key over a nullable column does not make two
     NULLs collide, and PostgreSQL's NULLS NOT DISTINCT has no SQLite equivalent; so the key is a unique
     index over the expression COALESCE(activity_id, 0) (activity ids start at 1), which both databases
-    support and which their triggers' INSERT … ON CONFLICT name as the conflict target.
-    Contribution.activity is PROTECT: an activity cannot be deleted while a contribution points at it, so
-    its summary rows hold only zeros by then (left behind when its contributions moved elsewhere) and are
-    deleted with it (CASCADE), as are the rows of a deleted partner, line or period.
+    support and which the upsert's ON CONFLICT names as its target. Contribution.activity is PROTECT: an
+    activity cannot be deleted while a contribution points at it, so its summary rows hold only zeros by then
+    (left behind when its contributions moved elsewhere) and are deleted with it (CASCADE), as are the rows of
+    a deleted partner, line or period.
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
@@ -370,11 +369,18 @@ class ContributionSummary(models.Model):
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     activity = models.ForeignKey("actionlines.Activity", null=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
     status = models.CharField(max_length=20, choices=Status.choices)
-    count = models.IntegerField(default=0)
-    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
-    value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)  # of the staff hours
+    count_staff_hours = models.IntegerField(default=0)
+    count_facilities = models.IntegerField(default=0)
+    count_materials = models.IntegerField(default=0)
+    count_other = models.IntegerField(default=0)
+    count_money = models.IntegerField(default=0)
+    value_staff_hours = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    value_facilities = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    value_materials = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    value_other = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    value_money = models.DecimalField(max_digits=16, decimal_places=2, default=0)
 
     class Meta:
         verbose_name = _("contribution totals")
@@ -386,7 +392,6 @@ class ContributionSummary(models.Model):
                 F("period"),
                 F("month"),
                 Coalesce(F("activity"), Value(0), output_field=models.BigIntegerField()),
-                F("kind"),
                 F("status"),
                 name="contribution_summary_key",
             ),
@@ -397,10 +402,15 @@ class ContributionSummary(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.partner_id}/{self.action_line_id}/{self.period_id}/{self.month:%Y-%m}/{self.activity_id}/"
-            f"{self.kind}/{self.status}: {self.count}"
+        key = (
+            self.partner_id,
+            self.action_line_id,
+            self.period_id,
+            f"{self.month:%Y-%m}",
+            self.activity_id,
+            self.status,
         )
+        return "/".join(str(part) for part in key)
 
 
 class ImportStatus(models.TextChoices):

@@ -77,7 +77,7 @@ def visibility_condition(user: AnyUser) -> Q | None:
     """What `user` may read, as a condition on `partner_id` and `status`; None when they read everything.
 
     Contributions and their summary (ContributionSummary) share these two fields, so the list and its
-    totals (`selectors.summary_totals(condition=...)`) apply the very same rule.
+    totals (`figures.totals(condition=...)`) apply the very same rule.
     """
     if not can_use_contributions(user):
         return Q(pk__in=[])

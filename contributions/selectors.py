@@ -1,250 +1,22 @@
-"""Contribution totals: the one place these numbers are computed, for pages, reports and exports alike.
+"""Reading contributions: the list and its totals, the review queue, keyset pages and the history.
 
-One grouped query, whatever the number of contributions.
+Every sum comes from contributions.figures.
 """
 
-from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 from actionlines.models import ActionLine
-from contributions.models import IN_KIND, Contribution, ContributionSummary, Evidence, Kind, ReportingPeriod, Status
+from contributions import figures
+from contributions.models import Contribution, Evidence, Kind, ReportingPeriod, Status
+from contributions.permissions import contributions_visible_to, visibility_condition
 from lifeport.lib.money import format_euro, format_number
 from partners.models import Partner
-
-ZERO = Decimal("0")
-GROUPINGS = {"partner", "action_line", "period", "status", "kind", "activity", "month"}
-_FOREIGN_KEYS = {"partner", "action_line", "period", "activity"}
-
-
-@dataclass
-class Figures:
-    """In-kind hours, in-kind value and funded money, with the number of items."""
-
-    hours: Decimal = ZERO
-    in_kind_value: Decimal = ZERO
-    funded: Decimal = ZERO
-    count: int = 0
-
-    @property
-    def total_value(self) -> Decimal:
-        return self.in_kind_value + self.funded
-
-    def add(self, other: "Figures") -> None:
-        self.hours += other.hours
-        self.in_kind_value += other.in_kind_value
-        self.funded += other.funded
-        self.count += other.count
-
-
-@dataclass
-class Totals:
-    """Figures per group key (a tuple in the order of `by`), plus the grand total."""
-
-    by: tuple[str, ...]
-    rows: dict[tuple, Figures] = field(default_factory=dict)
-    total: Figures = field(default_factory=Figures)
-
-    def get(self, *key) -> Figures:
-        return self.rows.get(tuple(key), Figures())
-
-    def rollup(self, *dimensions: str) -> dict[tuple, Figures]:
-        """Re-group the rows by a subset of `by` (e.g. per partner from per partner × status)."""
-        positions = [self.by.index(d) for d in dimensions]
-        result: dict[tuple, Figures] = defaultdict(Figures)
-        for key, figures in self.rows.items():
-            result[tuple(key[p] for p in positions)].add(figures)
-        return dict(result)
-
-
-def _sum(expression: str, condition: Q) -> Coalesce:
-    return Coalesce(
-        Sum(expression, filter=condition), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=2)
-    )
-
-
-def _keys(by: tuple[str, ...]) -> list[str]:
-    unknown = set(by) - GROUPINGS
-    if unknown:
-        raise ValueError(f"cannot group by {unknown}")
-    return [f"{d}_id" if d in _FOREIGN_KEYS else d for d in by]
-
-
-def _key_value(value):
-    # TruncMonth may come back as a datetime on some backends; the summary's month is a date.
-    return value.date() if isinstance(value, datetime) else value
-
-
-def contribution_totals(
-    *,
-    queryset: QuerySet[Contribution] | None = None,
-    by: tuple[str, ...] = ("partner", "action_line", "period", "status"),
-    statuses: tuple[str, ...] | None = None,
-) -> Totals:
-    """Totals of `queryset` (all contributions by default) grouped by `by` (ids as keys; "month" is the first
-    day of the contribution's month, as a date).
-
-    `statuses` limits what counts, e.g. (Status.APPROVED,) for reports. This sums the contribution table, so
-    it costs more as contributions grow: pages read `summary_totals` instead.
-    """
-    keys = _keys(by)
-    qs = Contribution.objects.all() if queryset is None else queryset
-    if statuses is not None:
-        qs = qs.filter(status__in=statuses)
-    if "month" in by:
-        qs = qs.annotate(month=TruncMonth("date"))
-    totals = Totals(by=tuple(by))
-    for key, figures in _grouped_figures(qs, keys, items=Count("id")):
-        totals.rows[tuple(_key_value(k) for k in key)] = figures
-        totals.total.add(figures)
-    return totals
-
-
-def unsaved_totals(contributions: Iterable[Contribution], *, by: tuple[str, ...]) -> Totals:
-    """The same `Totals` as `contribution_totals` for contributions not saved (yet): an import's check.
-
-    The same split as `_grouped_figures`: hours of staff hours, the value of in-kind kinds, the value of money.
-    """
-    keys = _keys(by)
-    totals = Totals(by=tuple(by))
-    for contribution in contributions:
-        kind = contribution.kind
-        figures = Figures(
-            hours=(contribution.hours or ZERO) if kind == Kind.STAFF_HOURS else ZERO,
-            in_kind_value=contribution.value if kind in IN_KIND else ZERO,
-            funded=contribution.value if kind == Kind.MONEY else ZERO,
-            count=1,
-        )
-        totals.rows.setdefault(tuple(getattr(contribution, k) for k in keys), Figures()).add(figures)
-        totals.total.add(figures)
-    return totals
-
-
-def _grouped_figures(qs, keys: list[str], *, items):
-    """(key tuple, Figures) per group of `keys` in `qs`: contributions (items = Count("id")) or summary rows
-    (items = Sum("count")), whose hours and value columns have the same names."""
-    grouped = (
-        qs.order_by()
-        .values(*keys)
-        .annotate(
-            sum_hours=_sum("hours", Q(kind=Kind.STAFF_HOURS)),
-            sum_in_kind=_sum("value", Q(kind__in=IN_KIND)),
-            sum_funded=_sum("value", Q(kind=Kind.MONEY)),
-            items=items,
-        )
-    )
-    for row in grouped:
-        figures = Figures(row["sum_hours"], row["sum_in_kind"], row["sum_funded"], row["items"])
-        yield tuple(row[k] for k in keys), figures
-
-
-def _month_end(day: date) -> date:
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - timedelta(days=1)
-
-
-def month_split(
-    date_from: date | None, date_to: date | None
-) -> tuple[tuple[date | None, date | None] | None, list[tuple[date, date]]]:
-    """Split the inclusive range `date_from`..`date_to` (None: open) into the whole months it covers, as
-    (first month, last month) by their first days (None when it covers no whole month; an open end stays
-    None), and the days of the months it covers only in part, as at most two (from, to) ranges."""
-    if date_from is not None and date_to is not None and date_from > date_to:
-        return None, []
-    first = date_from
-    if date_from is not None and date_from.day != 1:
-        first = _month_end(date_from) + timedelta(days=1)
-    last = None if date_to is None else date_to.replace(day=1)
-    if date_to is not None and date_to != _month_end(date_to):
-        last = (last - timedelta(days=1)).replace(day=1)
-    if first is not None and last is not None and first > last:
-        return None, [(date_from, date_to)]
-    partial = []
-    if date_from is not None and date_from < first:
-        partial.append((date_from, first - timedelta(days=1)))
-    if date_to is not None and date_to > _month_end(last):
-        partial.append((_month_end(last) + timedelta(days=1), date_to))
-    return (first, last), partial
-
-
-def summary_totals(
-    *,
-    by: tuple[str, ...] = ("partner", "action_line", "period", "status"),
-    condition: Q | None = None,
-    statuses: tuple[str, ...] | None = None,
-    partner: Partner | int | None = None,
-    period: ReportingPeriod | int | None = None,
-    action_line: ActionLine | int | None = None,
-    kind: str | None = None,
-    status: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-) -> Totals:
-    """The same `Totals` as `contribution_totals(queryset=contributions_filtered(...))` with these filters,
-    read from ContributionSummary (kept current by triggers): its cost does not grow with the contributions.
-
-    `by` may hold any of GROUPINGS, "month" and "activity" included. `condition` is the reader's visibility
-    as a Q on `partner_id` and `status` (`permissions.visibility_condition(user)`); the filters are those of
-    `contributions_filtered`. `date_from` and `date_to` (inclusive, None: open) limit the contributions'
-    dates. The summary holds whole months: the whole months of the range are read from it (one query), and
-    only when the range starts or ends inside a month are the days of those part-months summed from the
-    contribution table (one more grouped query, over those days only) and added. So the figures are exact for
-    any range, and a range of whole months (a quarter, a year) costs one summary read whatever the data.
-    """
-    keys = _keys(by)
-    whole, partial = month_split(date_from, date_to)
-    totals = Totals(by=tuple(by))
-    filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
-    filters = {name: value for name, value in filters.items() if value not in (None, "")}
-    if whole is not None:
-        qs = ContributionSummary.objects.filter(count__gt=0, **filters)
-        if condition is not None:
-            qs = qs.filter(condition)
-        if statuses is not None:
-            qs = qs.filter(status__in=statuses)
-        if whole[0] is not None:
-            qs = qs.filter(month__gte=whole[0])
-        if whole[1] is not None:
-            qs = qs.filter(month__lte=whole[1])
-        for key, figures in _grouped_figures(qs, keys, items=Sum("count")):
-            totals.rows[key] = figures
-            totals.total.add(figures)
-    if partial:
-        days = Q()
-        for start, end in partial:
-            days |= Q(date__gte=start, date__lte=end)
-        qs = Contribution.objects.filter(days, **filters)
-        if condition is not None:
-            qs = qs.filter(condition)
-        for key, figures in contribution_totals(queryset=qs, by=by, statuses=statuses).rows.items():
-            totals.rows.setdefault(key, Figures()).add(figures)
-            totals.total.add(figures)
-    return totals
-
-
-SUMMARY_KEY = ("partner", "action_line", "period", "month", "activity", "kind", "status")
-
-
-def summary_differences() -> list[tuple[tuple, Figures, Figures]]:
-    """Where ContributionSummary differs from a full recount of the contributions, as (key in the order of
-    SUMMARY_KEY, the summary's figures, the recount's figures); empty when they agree. Sums the whole
-    contribution table: for the check command and tests, not for pages."""
-    summary = summary_totals(by=SUMMARY_KEY)
-    recount = contribution_totals(by=SUMMARY_KEY)
-    keys = sorted(set(summary.rows) | set(recount.rows), key=str)
-    return [(key, summary.get(*key), recount.get(*key)) for key in keys if summary.get(*key) != recount.get(*key)]
-
-
-def submitted_count() -> int:
-    """How many contributions await review (the menu's badge), from the summary."""
-    return ContributionSummary.objects.filter(status=Status.SUBMITTED).aggregate(n=Sum("count"))["n"] or 0
 
 
 def status_labels() -> dict[str, str]:
@@ -281,6 +53,34 @@ def contributions_filtered(
     if status:
         qs = qs.filter(status=status)
     return qs.select_related("partner", "action_line", "period").order_by("-date", "-id")
+
+
+@dataclass
+class ContributionList:
+    """The rows of the contribution list (unevaluated, newest first) and their totals per status."""
+
+    rows: QuerySet[Contribution]
+    totals: figures.Totals
+
+
+def contribution_list(
+    *,
+    user,
+    partner: Partner | int | None = None,
+    period: ReportingPeriod | int | None = None,
+    action_line: ActionLine | int | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+) -> ContributionList:
+    """What `user` sees in the contribution list with these filters: the rows and their totals per status.
+
+    The list page and its CSV/XLSX download both call this, so they show the same rows and the same totals:
+    the rows through `contributions_visible_to(user)`, the totals through `figures.totals` with the same
+    visibility condition and filters."""
+    filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
+    rows = contributions_filtered(queryset=contributions_visible_to(user), **filters)
+    totals = figures.totals(by=("status",), condition=visibility_condition(user), **filters)
+    return ContributionList(rows=rows, totals=totals)
 
 
 def with_evidence_count(queryset: QuerySet[Contribution]) -> QuerySet[Contribution]:

@@ -1,7 +1,9 @@
-"""Every change to contributions goes through these functions: views, imports, admin and tasks call them.
+"""Every change to contributions goes through these functions: views, imports, admin, tasks and the plan's
+relinking call them (a test fails when a contribution row is written anywhere else).
 
 Each takes the acting user, checks the workflow rule, validates (full_clean) and saves in a transaction;
-django-simple-history records the old and new values of every change.
+django-simple-history records the old and new values of every change, and the contribution summary
+(`figures.summary_apply`) is kept in the same transaction.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -11,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
@@ -20,11 +23,13 @@ from simple_history.utils import bulk_create_with_history
 from actionlines.models import ActionLine, Activity, PlanStatus
 from audit.models import Action
 from audit.services import audit_record
+from contributions import figures
 from contributions.models import (
     MAX_HOURS,
     MAX_VALUE,
     Contribution,
     ContributionPolicy,
+    ContributionSummary,
     Evidence,
     HourlyRate,
     Kind,
@@ -228,8 +233,7 @@ def contribution_create(
         status=Status.DRAFT,
     )
     _apply_and_validate(contribution, today=timezone.localdate())
-    contribution._history_user = acting_user
-    contribution.save()
+    _save([contribution], acting_user=acting_user, before=[])
     return contribution
 
 
@@ -240,14 +244,13 @@ def contribution_update(*, contribution: Contribution, acting_user, expected_ver
     _check_can_edit(locked, acting_user)
     if locked.version != expected_version:
         raise StaleEdit
+    before = figures.entry(locked)
     for field, value in changes.items():
         if field not in EDITABLE_FIELDS:
             raise ValueError(f"{field} cannot be changed here")
         setattr(locked, field, value)
     _apply_and_validate(locked, today=timezone.localdate())
-    locked.version += 1
-    locked._history_user = acting_user
-    locked.save()
+    _save([locked], acting_user=acting_user, before=[before])
     return locked
 
 
@@ -256,8 +259,10 @@ def contribution_delete(*, contribution: Contribution, acting_user) -> None:
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     _check_can_edit(locked, acting_user)
     names = [evidence.file.name for evidence in locked.evidence.all()]
+    removed = figures.entry(locked)
     locked._history_user = acting_user
     locked.delete()
+    figures.summary_apply(removed=[removed])
     _delete_files_on_commit(names)
 
 
@@ -350,12 +355,22 @@ def contributions_bulk_create(
     )
     if errors:
         raise RowsInvalid(errors)
+    inserted = (lambda done: progress(len(rows) + done, total)) if progress else None
+    return _insert(contributions, acting_user=acting_user, progress=inserted)
+
+
+def _insert(
+    contributions: list[Contribution], *, acting_user, progress: Callable[[int], None] | None = None
+) -> list[Contribution]:
+    """Insert `contributions` in batches with their history rows (as `acting_user`), then count them all in the
+    summary with one grouped upsert. `progress(inserted so far)` after each batch."""
     created: list[Contribution] = []
     for start in range(0, len(contributions), BULK_BATCH):
         batch = contributions[start : start + BULK_BATCH]
         created += bulk_create_with_history(batch, Contribution, batch_size=BULK_BATCH, default_user=acting_user)
         if progress:
-            progress(len(rows) + len(created), total)
+            progress(len(created))
+    figures.summary_apply(added=[figures.entry(item) for item in created])
     return created
 
 
@@ -396,11 +411,10 @@ def period_submit(*, partner: Partner, period: ReportingPeriod, acting_user) -> 
                 ),
             }
         )
+    before = [figures.entry(item) for item in items]
     for item in items:
         item.submit()
-        item.version += 1
-        item._history_user = acting_user
-        item.save()
+    _save(items, acting_user=acting_user, before=before)
     return items
 
 
@@ -416,10 +430,9 @@ def contribution_approve(
     """Approve a submitted contribution. Approving twice, even at once, approves it once (audit trail too)."""
     _check_reviewer(acting_user)
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    before = figures.entry(locked)
     locked.approve(by=acting_user)
-    locked.version += 1
-    locked._history_user = acting_user
-    locked.save()
+    _save([locked], acting_user=acting_user, before=[before])
     audit_record(
         actor=acting_user, action=Action.APPROVED, target=locked, request=request, details={"value": locked.value}
     )
@@ -435,10 +448,9 @@ def contribution_return(
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    before = figures.entry(locked)
     locked.return_to_partner(by=acting_user, comment=comment.strip())
-    locked.version += 1
-    locked._history_user = acting_user
-    locked.save()
+    _save([locked], acting_user=acting_user, before=[before])
     audit_record(actor=acting_user, action=Action.RETURNED, target=locked, request=request)
     return locked
 
@@ -452,11 +464,10 @@ def contribution_reopen(
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    before = figures.entry(locked)
     locked.reopen(by=acting_user, reason=reason.strip())
-    locked.version += 1
     locked._change_reason = reason.strip()
-    locked._history_user = acting_user
-    locked.save()
+    _save([locked], acting_user=acting_user, before=[before])
     audit_record(
         actor=acting_user,
         action=Action.REOPENED,
@@ -465,6 +476,56 @@ def contribution_reopen(
         details={"reason": reason.strip()[:500]},
     )
     return locked
+
+
+def _save(items: list[Contribution], *, acting_user, before: list[figures.Entry]) -> None:
+    """Save `items` (new ones when `before` is empty, else changed ones, whose version moves on) with
+    `acting_user` in their history, and move their figures in the summary from `before` to what they are now."""
+    for item in items:
+        if before:
+            item.version += 1
+        item._history_user = acting_user
+        item.save()
+    figures.summary_apply(removed=before, added=[figures.entry(item) for item in items])
+
+
+# --- Many rows at once, past the workflow: loads, fixtures and the plan's relinking -----------------------
+
+# The columns whose change moves a contribution's figures in the summary.
+SUMMARY_COLUMNS = {"partner", "action_line", "period", "date", "activity", "kind", "status", "hours", "value"}
+
+
+@transaction.atomic
+def contributions_load(*, contributions: list[Contribution], acting_user=None) -> list[Contribution]:
+    """Insert ready-made contributions as they are, past the workflow (no rules, and no full_clean: its
+    foreign-key checks cost a query per row; the database's constraints still hold): bulk loads (the
+    benchmarks) and test fixtures. With their history rows, and one grouped summary upsert, as an import's
+    insert. Returns them with their ids."""
+    return _insert(contributions, acting_user=acting_user)
+
+
+@transaction.atomic
+def contributions_bulk_update(*, contributions: QuerySet[Contribution], **values) -> int:
+    """Set `values` on every contribution of `contributions` in one UPDATE, past the workflow and without
+    history (a plan version's adoption moving links to its activities, demo and benchmark data). When a value
+    moves figures (SUMMARY_COLUMNS), the rows' summary entries are read before and after and the difference
+    applied in the same transaction. Returns the number of rows updated."""
+    if not values:
+        return 0
+    columns = {Contribution._meta.get_field(name).name for name in values}
+    if not columns & SUMMARY_COLUMNS:
+        return contributions.order_by().update(**values)
+    ids = list(contributions.order_by("pk").select_for_update().values_list("pk", flat=True))
+    before: list[figures.Entry] = []
+    after: list[figures.Entry] = []
+    updated = 0
+    for start in range(0, len(ids), BULK_BATCH):
+        chunk = Contribution.objects.filter(pk__in=ids[start : start + BULK_BATCH])
+        before += figures.entries(chunk)
+        updated += chunk.update(**values)
+        after += figures.entries(chunk)
+    figures.summary_apply(removed=before, added=after)
+    return updated
 
 
 def _delete_files_on_commit(names: list[str]) -> None:
@@ -658,7 +719,9 @@ def seed_demo_contributions() -> int:
                 submitted_at = timezone.make_aware(
                     datetime.combine(min(today, period.ends_on + timedelta(days=rng.randint(1, 12))), time(16))
                 )
-                Contribution.objects.filter(pk__in=[c.pk for c in batch]).update(submitted_at=submitted_at)
+                contributions_bulk_update(
+                    contributions=Contribution.objects.filter(pk__in=[c.pk for c in batch]), submitted_at=submitted_at
+                )
             if batch and past and period.deadline < today:
                 for item in batch:
                     if rng.random() < 0.04:
@@ -668,37 +731,19 @@ def seed_demo_contributions() -> int:
                     else:
                         contribution_approve(contribution=item, acting_user=users["directeur"])
                 reviewed_at = min(timezone.now(), submitted_at + timedelta(days=rng.randint(3, 10)))
-                Contribution.objects.filter(pk__in=[c.pk for c in batch]).update(reviewed_at=reviewed_at)
+                contributions_bulk_update(
+                    contributions=Contribution.objects.filter(pk__in=[c.pk for c in batch]), reviewed_at=reviewed_at
+                )
             drafts = [_demo_log(i, partner, rep, lines) for i in in_period if i.day > cutoff]
             created += len(drafts)
     return created
 
 
-# The summary's key as the triggers (migration 0004) compute it: the month is the first day of the date's month.
-_SUMMARY_MONTH = {
-    "postgresql": "date_trunc('month', date::timestamp)::date",
-    "sqlite": "date(date, 'start of month')",
-}
-
-
 @transaction.atomic
 def summaries_rebuild() -> int:
-    """Recompute ContributionSummary from the contributions (after a load that bypassed the triggers).
-
-    The triggers keep the summary current on their own; this is for repairs and bulk loads. Returns the rows.
-    """
-    from django.db import connection
-
-    from contributions.models import ContributionSummary
-
-    month = _SUMMARY_MONTH[connection.vendor]
-    key = f"partner_id, action_line_id, period_id, {month}, activity_id, kind, status"
+    """Recompute ContributionSummary from the contributions (a repair: the services keep it current, and
+    `summaries_rebuild --check` tells whether it is). Returns the number of summary rows."""
     ContributionSummary.objects.all().delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO contributions_contributionsummary "
-            "(partner_id, action_line_id, period_id, month, activity_id, kind, status, count, hours, value) "
-            f"SELECT {key}, COUNT(*), COALESCE(SUM(hours), 0), SUM(value) "
-            f"FROM contributions_contribution GROUP BY {key}"
-        )
-    return ContributionSummary.objects.count()
+    rows = figures.entries(Contribution.objects.all())
+    figures.summary_apply(added=rows)
+    return len(rows)

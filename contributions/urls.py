@@ -4,7 +4,7 @@ from contributions import views
 
 app_name = "contributions"
 urlpatterns = [
-    path("", views.contribution_list, name="list"),
+    path("", views.contribution_list_view, name="list"),
     path("nieuw/", views.contribution_create, name="create"),
     path("<int:pk>/", views.contribution_detail, name="detail"),
     path("<int:pk>/wijzigen/", views.contribution_edit, name="edit"),

@@ -10,12 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -25,7 +23,7 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from audit.models import Action
 from audit.services import audit_record
-from contributions import exports, imports, services
+from contributions import exports, figures, imports, services
 from contributions.forms import (
     CommentForm,
     ContributionFilterForm,
@@ -60,19 +58,19 @@ from contributions.permissions import (
     visibility_condition,
 )
 from contributions.selectors import (
+    ContributionList,
     contribution_history,
+    contribution_list,
     contributions_filtered,
     keyset_page,
     review_queue,
-    summary_totals,
     with_evidence_count,
 )
 from contributions.tables import table_rows, table_values
 from lifeport.lib.money import format_number
-from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.models import Partner
-from partners.permissions import acts_for, roles_of
+from partners.permissions import acts_for
 
 PAGE_SIZE = 50
 QUEUE_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.RETURNED)
@@ -100,45 +98,26 @@ def _page(request: HttpRequest, rows, *, key: str = "date", key_type: type = dat
     return page
 
 
-def _kept(request: HttpRequest, build, names: tuple[str, ...]) -> dict:
-    """The page's context, computed by `build()` only when the page body is drawn, and the {% cache %} key that
-    keeps the body per reader (user and roles) and address until programme data changes (lifeport.lib.pagecache).
-    """
-    built = SimpleLazyObject(build)
-    context = {name: SimpleLazyObject(lambda name=name: built[name]) for name in names}
-    version = data_version()
-    roles = sorted(role.value for role in roles_of(request.user))
-    context["cache_seconds"] = cache_seconds(version)
-    context["cache_key"] = cache_key(version, request.user.pk, roles, request.get_full_path())
-    return context
-
-
-def _listed(request: HttpRequest) -> tuple[ContributionFilterForm, dict, QuerySet[Contribution]]:
+def _listed(request: HttpRequest) -> tuple[ContributionFilterForm, dict, ContributionList]:
     """The list's filter form, the filters it applied (invalid ones dropped, the default partner filled in) and
-    the rows this reader sees with them: the list page and its download both read the list through here."""
+    what this reader sees with them, rows and totals: the list page and its download both read the list here."""
     form = ContributionFilterForm(request.GET, user=request.user)
     filters = form.filters()
-    return form, filters, contributions_filtered(queryset=contributions_visible_to(request.user), **filters)
+    return form, filters, contribution_list(user=request.user, **filters)
 
 
 @login_required
-def contribution_list(request: HttpRequest) -> HttpResponse:
+def contribution_list_view(request: HttpRequest) -> HttpResponse:
     require_contributions_access(request.user)
-
-    def build() -> dict:
-        form, filters, rows = _listed(request)
-        partner = filters["partner"]
-        return {
-            "form": form,
-            "partner": partner,
-            "page": _page(request, with_evidence_count(rows)),
-            "status_rows": _status_rows(
-                summary_totals(by=("status",), condition=visibility_condition(request.user), **filters)
-            ),
-            "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
-        }
-
-    context = _kept(request, build, ("form", "partner", "page", "status_rows", "can_log"))
+    form, filters, listed = _listed(request)
+    partner = filters["partner"]
+    context = {
+        "form": form,
+        "partner": partner,
+        "page": _page(request, with_evidence_count(listed.rows)),
+        "status_rows": _status_rows(listed.totals),
+        "can_log": partner is not None and partner.pk in own_partner_ids(request.user),
+    }
     return render(request, "contributions/contribution_list.html", context)
 
 
@@ -323,7 +302,7 @@ def period_list(request: HttpRequest) -> HttpResponse:
     require_contributions_access(request.user)
     form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
     partner = form.filters()["partner"]
-    totals = summary_totals(by=("period", "status"), condition=visibility_condition(request.user), partner=partner)
+    totals = figures.totals(by=("period", "status"), condition=visibility_condition(request.user), partner=partner)
     periods = [
         (period, {status: totals.get(period.pk, status.value) for status in Status})
         for period in ReportingPeriod.objects.select_related("agreement")
@@ -338,11 +317,11 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ContributionFilterForm(request.GET, user=request.user, fields=("partner",))
     partner = form.filters()["partner"]
     rows = contributions_filtered(queryset=contributions_visible_to(request.user), partner=partner, period=period)
-    totals = summary_totals(
+    totals = figures.totals(
         by=("partner", "status"), condition=visibility_condition(request.user), partner=partner, period=period
     )
     status_rows = _status_rows(totals)
-    to_submit = sum(figures.count for status, figures in status_rows if figures and status in _EDITABLE)
+    to_submit = sum(found.count for status, found in status_rows if found and status in _EDITABLE)
     context = {
         "period": period,
         "form": form,
@@ -403,7 +382,7 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Reporting period %(period)s has been closed.") % {"period": period.name})
             return redirect(period)
-    waiting = period.contributions.filter(status=Status.SUBMITTED).count()
+    waiting = figures.totals(period=period, status=Status.SUBMITTED).total.count
     return render(request, "contributions/period_close.html", {"period": period, "waiting": waiting})
 
 
@@ -413,17 +392,14 @@ def period_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     require_reviewer(request.user)
-
-    def build() -> dict:
-        form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
-        filters = form.filters()
-        return {
-            "form": form,
-            "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
-            "status_rows": _status_rows(summary_totals(by=("status",), **filters), QUEUE_STATUSES),
-        }
-
-    return render(request, "contributions/queue.html", _kept(request, build, ("form", "page", "status_rows")))
+    form = ContributionFilterForm(request.GET, user=request.user, fields=("partner", "period", "action_line"))
+    filters = form.filters()
+    context = {
+        "form": form,
+        "page": _page(request, review_queue(**filters), key="submitted_at", key_type=datetime, descending=False),
+        "status_rows": _status_rows(figures.totals(by=("status",), **filters), QUEUE_STATUSES),
+    }
+    return render(request, "contributions/queue.html", context)
 
 
 def _reviewable(request: HttpRequest, pk: int) -> Contribution:
@@ -617,8 +593,8 @@ def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
 def contribution_export(request: HttpRequest) -> HttpResponse:
     """The list page's rows (same filters, same visibility) as XLSX (default) or CSV (?format=csv)."""
     require_contributions_access(request.user)
-    _form, filters, rows = _listed(request)  # filters: those applied, invalid ones dropped
-    if exports.export_too_large(rows):
+    _form, _filters, listed = _listed(request)  # filters: those applied, invalid ones dropped
+    if exports.export_too_large(listed.rows):
         limit = format_number(exports.MAX_EXPORT_ROWS, get_language() or "nl")
         messages.error(
             request,
@@ -635,12 +611,15 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
     stem = f"{stem}-{timezone.localdate():%Y-%m-%d}"
     if request.GET.get("format") == "csv":
         response = StreamingHttpResponse(
-            exports.export_csv(rows, language=get_language()), content_type="text/csv; charset=utf-8"
+            exports.export_csv(listed.rows, language=get_language()), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
     else:
         response = FileResponse(
-            exports.export_xlsx(rows), as_attachment=True, filename=f"{stem}.xlsx", content_type=XLSX_TYPE
+            exports.export_xlsx(listed.rows, totals=listed.totals),
+            as_attachment=True,
+            filename=f"{stem}.xlsx",
+            content_type=XLSX_TYPE,
         )
     audit_record(
         actor=request.user,

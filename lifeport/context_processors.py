@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from audit.permissions import can_read_audit_trail
+from contributions.figures import submitted_count
 from contributions.permissions import can_review, can_use_contributions
-from contributions.selectors import submitted_count
 from partners.permissions import can_see_programme, is_programme_staff
 from reports.permissions import can_see_dashboard, can_see_reports
 

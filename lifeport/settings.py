@@ -128,9 +128,6 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db.setdefault("OPTIONS", {})["timeout"] = 20
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Pages keep their rendered body until programme data changes (lifeport.lib.pagecache, docs/scaling.md), in each
-# process's local-memory cache. PAGE_CACHE=0 computes every view (make bench measures both).
-PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses to authenticate while a username + address combination is locked out.

@@ -9,12 +9,17 @@ import hashlib
 import io
 import json
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lifeport.lib.money import format_euro
+
+if TYPE_CHECKING:
+    from reports.selectors import MonthRow, ProgrammeFigures
 
 CHART_NAMES = ("lines", "partners", "cumulative")
 CHART_CACHE_SECONDS = 60 * 60
@@ -118,23 +123,26 @@ def cumulative_svg(*, months: list[str], in_kind: list[Decimal], funded: list[De
     return _svg(fig)
 
 
-def report_chart_svg(data: dict, name: str) -> str:
-    """One of the report's charts ("lines", "partners", "cumulative") from its data.
+def report_chart_svg(data: "ProgrammeFigures", name: str, *, months: "list[MonthRow] | None" = None) -> str:
+    """One of the report's charts ("lines", "partners", "cumulative") from its data (the cumulative one from
+    `months`, or the report data's own).
 
     Drawing takes matplotlib some 70 ms; the same figures give the same SVG, so it is cached by its input
     (the labels, the amounts and the language) for CHART_CACHE_SECONDS: the dashboard's three charts are drawn
     again only when a number on them changed."""
-    language = data.get("language", "nl")
+    language = data.language
     if name in ("lines", "partners"):
-        rows, label, draw = data[name], ("name" if name == "lines" else "short_name"), stacked_bars_svg
-        labels = [r[label] for r in rows]
-        in_kind = [r["totals"]["in_kind_value"] for r in rows]
-        funded = [r["totals"]["funded"] for r in rows]
+        rows = data.lines if name == "lines" else data.partners
+        labels = [row.name if name == "lines" else row.short_name for row in rows]
+        in_kind = [row.totals.in_kind_value for row in rows]
+        funded = [row.totals.funded for row in rows]
+        draw = stacked_bars_svg
     elif name == "cumulative":
-        rows, draw = data["months"], cumulative_svg
-        labels = [r["short"] for r in rows]
-        in_kind = [r["in_kind_value"] for r in rows]
-        funded = [r["funded"] for r in rows]
+        months = data.months if months is None else months  # type: ignore[attr-defined]
+        labels = [row.short for row in months]
+        in_kind = [row.in_kind_value for row in months]
+        funded = [row.funded for row in months]
+        draw = cumulative_svg
     else:
         raise ValueError(f"no chart {name!r}")
     inputs = json.dumps([name, language, labels, in_kind, funded], default=str)
@@ -142,46 +150,40 @@ def report_chart_svg(data: dict, name: str) -> str:
     svg = cache.get(key)
     if svg is None:
         keyword = "months" if name == "cumulative" else "labels"
-        svg = draw(
-            **{keyword: labels},
-            in_kind=[Decimal(v) for v in in_kind],
-            funded=[Decimal(v) for v in funded],
-            language=language,
-        )
+        svg = draw(**{keyword: labels}, in_kind=in_kind, funded=funded, language=language)
         cache.set(key, svg, CHART_CACHE_SECONDS)
     return svg
 
 
-def chart_descriptions(data: dict) -> dict[str, str]:
+def chart_descriptions(data: "ProgrammeFigures") -> dict[str, str]:
     """A one-sentence text alternative per chart, in the active language (the tables hold every number)."""
-    language = data.get("language", "nl")
-    lines = sorted(data["lines"], key=lambda r: Decimal(r["totals"]["total_value"]), reverse=True)
-    partners = sorted(data["partners"], key=lambda r: Decimal(r["totals"]["total_value"]), reverse=True)
-    months = data["months"]
-    total = data["totals"]["approved"]["total_value"]
+    language = data.language
+    lines = sorted(data.lines, key=lambda r: r.totals.total_value, reverse=True)
+    partners = sorted(data.partners, key=lambda r: r.totals.total_value, reverse=True)
+    first, last = data.period.starts_on.replace(day=1), data.period.ends_on.replace(day=1)
     return {
         "lines": _(
             "Bar chart of approved contributions per action line, in kind and funded; largest: %(name)s "
             "with %(value)s. The numbers are in the table per action line."
         )
         % {
-            "name": lines[0]["name"] if lines else "–",
-            "value": format_euro(Decimal(lines[0]["totals"]["total_value"]) if lines else 0, language),
+            "name": lines[0].name if lines else "–",
+            "value": format_euro(lines[0].totals.total_value if lines else 0, language),
         },
         "partners": _(
             "Bar chart of approved contributions per partner, in kind and funded; largest: %(name)s "
             "with %(value)s. The numbers are in the table per partner."
         )
         % {
-            "name": partners[0]["name"] if partners else "–",
-            "value": format_euro(Decimal(partners[0]["totals"]["total_value"]) if partners else 0, language),
+            "name": partners[0].name if partners else "–",
+            "value": format_euro(partners[0].totals.total_value if partners else 0, language),
         },
         "cumulative": _(
             "Line chart of the cumulative approved value per month, from %(first)s to %(last)s, reaching %(total)s."
         )
         % {
-            "first": months[0]["label"] if months else "–",
-            "last": months[-1]["label"] if months else "–",
-            "total": format_euro(Decimal(total), language),
+            "first": date_format(first, "F Y"),
+            "last": date_format(last, "F Y"),
+            "total": format_euro(data.totals.approved.total_value, language),
         },
     }

@@ -44,7 +44,7 @@ def reports_visible_to(user: AnyUser) -> QuerySet[Report]:
 
 
 def report_for_user(user: AnyUser, pk: int) -> Report:
-    return get_object_or_404(reports_visible_to(user).select_related("issued_by", "created_by"), pk=pk)
+    return get_object_or_404(reports_visible_to(user).select_related("issued_by", "created_by", "agreement"), pk=pk)
 
 
 def can_export(user: AnyUser, report: Report) -> bool:

@@ -6,6 +6,7 @@ with the status, points the report at it: a half-written or failed PDF is never 
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from actionlines.models import ActionLine
 from audit.models import Action
 from audit.services import audit_record
+from contributions.figures import Figures
 from lifeport.lib.files import delete_file_on_commit, sha256_of_file, write_file_atomically
 from lifeport.lib.pdf import render_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message
@@ -36,7 +38,23 @@ from reports.models import (
     ReportStatus,
 )
 from reports.permissions import ExportAudience, export_audience
-from reports.selectors import Period, PeriodError, parse_period, report_data
+from reports.selectors import (
+    PartnerFigures,
+    Period,
+    PeriodError,
+    PlanLine,
+    ProgrammeFigures,
+    ReportData,
+    StatementData,
+    data_to_json,
+    parse_period,
+    programme_figures,
+    report_data,
+    report_data_from_json,
+    statement_data_from_json,
+    statement_of,
+    stored_period,
+)
 
 REPORT_TEMPLATE = "pdf/report.html"
 AUTHOR = "Lifeport Semicon Regiegroep"
@@ -51,23 +69,47 @@ def _check_staff(user) -> None:
 
 
 def report_period(report: Report) -> Period:
-    return parse_period(report.period_key)
+    return stored_period(
+        key=report.period_key, starts_on=report.starts_on, ends_on=report.ends_on, agreement=report.agreement
+    )
 
 
-def report_build_data(report: Report, *, today: date | None = None, with_plan: bool = True) -> dict:
-    """The report's figures now: live for a report in progress, frozen once issued. `with_plan=False`: without
-    plan against realisation when it is not shown (the charts), unless frozen."""
+def report_build_data(report: Report, *, today: date | None = None) -> ReportData:
+    """The report's figures: live for a report in progress, as frozen with its PDF once issued."""
     if report.is_issued:
-        return report.data
-    return report_data(period=report_period(report), language=report.language, today=today, with_plan=with_plan)
+        return report_data_from_json(report.data)
+    return report_data(period=report_period(report), language=report.language, today=today)
 
 
-def report_context(*, report: Report, data: dict, for_pdf: bool) -> dict:
+@dataclass
+class ReportLine:
+    """An action line as the report's chapter shows it: its figures, the director's remark and the plan."""
+
+    code: str
+    name: str
+    goal: str
+    totals: Figures
+    in_review: Figures
+    partners: list[PartnerFigures]
+    remark: str
+    plan: PlanLine | None
+
+
+def report_context(*, report: Report, data: ReportData, for_pdf: bool) -> dict:
     """What the preview page and the PDF template show: the data, the narrative and the charts."""
-    plan_lines = (data.get("plan") or {}).get("lines", {})
+    plan_lines = data.plan.lines if data.plan else {}
     lines = [
-        {**line, "remark": report.line_remarks.get(line["code"], ""), "plan": plan_lines.get(line["code"])}
-        for line in data["lines"]
+        ReportLine(
+            code=line.code,
+            name=line.name,
+            goal=line.goal,
+            totals=line.totals,
+            in_review=line.in_review,
+            partners=line.partners,
+            remark=report.line_remarks.get(line.code, ""),
+            plan=plan_lines.get(line.code),
+        )
+        for line in data.lines
     ]
     with translation.override(report.language):
         descriptions = chart_descriptions(data)
@@ -80,7 +122,7 @@ def report_context(*, report: Report, data: dict, for_pdf: bool) -> dict:
     return context
 
 
-def report_pdf_bytes(*, report: Report, data: dict) -> bytes:
+def report_pdf_bytes(*, report: Report, data: ReportData) -> bytes:
     """Render the report's PDF (A4, cover, contents, PDF/A-3b). Slow: call it from the Celery task."""
     with translation.override(report.language):
         return render_pdf(
@@ -216,7 +258,7 @@ def report_render(*, report_id: int, token: str) -> Report | None:
             locked.pdf.name = name
             locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
             locked.pdf_size = len(pdf)
-            locked.data = data
+            locked.data = data_to_json(data)  # the figures of this PDF: frozen with it when the report is issued
             locked.rendered_at = timezone.now()
             locked.status, locked.render_stage, locked.error = ReportStatus.READY, "", ""
             locked.save()
@@ -378,18 +420,17 @@ def exports_clean_up(*, now: datetime | None = None) -> int:
 # --- partner year statements ----------------------------------------------------------------------
 
 
-def statement_data(*, partner, year: int, language: str = "nl") -> dict:
-    """The partner's approved contributions in `year` per action line (from the report data of that year)."""
-    data = report_data(period=parse_period(str(year)), language=language)
-    row = next((p for p in data["partners"] if p["id"] == partner.pk), None)
-    return {
-        "partner": partner.name,
-        "year": year,
-        "made_on_label": data["made_on_label"],
-        "lines": row["lines"] if row else [],
-        "totals": row["totals"] if row else data["totals"]["approved"] | {"count": 0},
-        "in_review": row["in_review"] if row else None,
-    }
+def statement_data(*, data: ProgrammeFigures, partner_id: int, year: int) -> StatementData:
+    """A partner's year statement from the report data of that year."""
+    row = statement_of(data, partner_id)
+    return StatementData(
+        partner=row.name if row else "",
+        year=year,
+        made_on_label=data.made_on_label,
+        lines=list(row.lines) if row else [],
+        totals=row.totals if row else Figures(),
+        in_review=row.in_review if row else None,
+    )
 
 
 @transaction.atomic
@@ -402,26 +443,20 @@ def statements_create(*, year: int, acting_user) -> list[PartnerStatement]:
     from reports.tasks import render_statement
 
     _check_staff(acting_user)
-    period = parse_period(str(year))
-    data = report_data(period=period, language="nl")
+    data = programme_figures(period=parse_period(str(year)), language="nl")
     made = []
-    for row in data["partners"]:
-        partner_id = row["id"]
-        latest = PartnerStatement.objects.filter(partner_id=partner_id, year=year).order_by("-version").first()
-        figures = {"lines": row["lines"], "totals": row["totals"]}
-        if latest and {"lines": latest.data["lines"], "totals": latest.data["totals"]} == figures:
-            continue
+    for row in data.partners:
+        statement_figures = statement_data(data=data, partner_id=row.id, year=year)
+        latest = PartnerStatement.objects.filter(partner_id=row.id, year=year).order_by("-version").first()
+        if latest:
+            previous = statement_data_from_json(latest.data)
+            if (previous.lines, previous.totals) == (statement_figures.lines, statement_figures.totals):
+                continue
         statement = PartnerStatement.objects.create(
-            partner_id=partner_id,
+            partner_id=row.id,
             year=year,
             version=(latest.version + 1) if latest else 1,
-            data={
-                "partner": row["name"],
-                "year": year,
-                "made_on_label": data["made_on_label"],
-                **figures,
-                "in_review": row["in_review"],
-            },
+            data=data_to_json(statement_figures),  # the figures of this statement, as made
             created_by=acting_user,
         )
         made.append(statement)
@@ -456,7 +491,7 @@ def statement_render(*, statement_id: int) -> PartnerStatement | None:
     with translation.override("nl"):
         pdf = render_pdf(
             template_name="pdf/report_statement.html",
-            context={"statement": statement, "data": statement.data},
+            context={"statement": statement, "data": statement_data_from_json(statement.data)},
             title=_("Year statement %(year)s – %(partner)s") % {"year": statement.year, "partner": statement.partner},
             author=AUTHOR,
         )

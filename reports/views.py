@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -12,7 +11,6 @@ from django.views.decorators.http import require_GET
 from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids
 from lifeport.lib.files import file_download
-from lifeport.lib.pagecache import cache_key, cache_seconds, data_version
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for
 from reports import services
@@ -33,7 +31,7 @@ from reports.permissions import (
     statement_for_user,
     statements_visible_to,
 )
-from reports.selectors import dashboard_data
+from reports.selectors import dashboard_data, programme_months, statement_data_from_json
 
 SVG = "image/svg+xml"
 
@@ -55,38 +53,27 @@ def _dashboard_audience(user) -> tuple[bool, set[int]]:
     return can_read_draft_reports(user) or not own, own
 
 
-def _dashboard_for(user, *, with_plan: bool = True):
+def _dashboard_for(user):
     show_partners, own = _dashboard_audience(user)
-    return dashboard_data(show_partners=show_partners, own_partner_ids=own, with_plan=with_plan)
+    return dashboard_data(show_partners=show_partners, own_partner_ids=own)
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """The dashboard. Its body is computed from programme data alone and kept under that data's version
-    (lifeport.lib.pagecache): until programme data changes, the next reader with the same view gets the
-    rendered body without a query for the figures. The figures are computed only when the body is drawn."""
-    show_partners, own = _dashboard_audience(request.user)
-    board = SimpleLazyObject(lambda: dashboard_data(show_partners=show_partners, own_partner_ids=own, today=today))
-    today = timezone.localdate()
-    version = data_version()
-    context = {
-        "board": board,
-        "data": SimpleLazyObject(lambda: board.data),
-        "chart_descriptions": SimpleLazyObject(lambda: chart_descriptions(board.data)),
-        "cache_seconds": cache_seconds(version),
-        "cache_key": cache_key(version, today.isoformat(), show_partners, sorted(own)),
-    }
+    board = _dashboard_for(request.user)
+    context = {"board": board, "data": board.data, "chart_descriptions": chart_descriptions(board.data)}
     return render(request, "reports/dashboard.html", context)
 
 
 @login_required
 @require_GET
 def dashboard_chart(request: HttpRequest, name: str) -> HttpResponse:
-    board = _dashboard_for(request.user, with_plan=False)  # the charts do not show the plan
+    board = _dashboard_for(request.user)
     if name not in CHART_NAMES or (name == "partners" and not board.show_partners):
         raise Http404
-    return _svg_response(report_chart_svg(board.data, name))
+    months = programme_months(period=board.period, language=board.data.language) if name == "cumulative" else None
+    return _svg_response(report_chart_svg(board.data, name, months=months))
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -121,9 +108,6 @@ def report_create(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/report_create.html", {"form": form})
 
 
-PREVIEW_NAMES = ("data", "lines", "chart_descriptions")  # what services.report_context gives besides the report
-
-
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's page: status and actions, the narrative form (director, office) and the HTML preview."""
@@ -144,17 +128,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The summary and remarks are saved. Generate the PDF to include them."))
             return redirect(report)
-    # The preview is computed only when drawn, and kept until programme data changes (lifeport.lib.pagecache).
-    preview = SimpleLazyObject(
-        lambda: services.report_context(report=report, data=services.report_build_data(report), for_pdf=False)
-    )
-    version = data_version()
-    context = {name: SimpleLazyObject(lambda name=name: preview[name]) for name in PREVIEW_NAMES}
-    context.update(
-        report=report,
-        cache_seconds=cache_seconds(version),
-        cache_key=cache_key(version, report.pk, timezone.localdate().isoformat()),
-    )
+    context = services.report_context(report=report, data=services.report_build_data(report), for_pdf=False)
     context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
     audience = export_audience(request.user, report)
     current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
@@ -217,7 +191,7 @@ def report_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     report = report_for_user(request.user, pk)
     if name not in CHART_NAMES:
         raise Http404
-    return _svg_response(report_chart_svg(services.report_build_data(report, with_plan=False), name))
+    return _svg_response(report_chart_svg(services.report_build_data(report), name))
 
 
 # --- XLSX export ----------------------------------------------------------------------------------
@@ -292,7 +266,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_confirm = acts_for(request.user, statement.partner) and not statement.is_confirmed
     context = {
         "statement": statement,
-        "data": statement.data,
+        "data": statement_data_from_json(statement.data),
         "can_confirm": can_confirm,
         "can_manage": can_manage_reports(request.user),
     }

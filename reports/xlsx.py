@@ -10,7 +10,6 @@ little memory. Every cell is written through lifeport.lib.spreadsheet (text neve
 
 import io
 from collections.abc import Callable
-from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -53,10 +52,6 @@ def _contributions(report: Report, audience: ExportAudience):
     return counted.order_by("date", "id").values_list(*[field.format(lang=language) for field in CONTRIBUTION_FIELDS])
 
 
-def _money(value: str | Decimal | None) -> Decimal | None:
-    return None if value in (None, "") else Decimal(value)
-
-
 def write_report_xlsx(
     *,
     report: Report,
@@ -78,8 +73,6 @@ def write_report_xlsx(
     with translation.override(report.language):
         book, formats = xlsx_workbook(buffer, language="en" if report.language == "en" else "nl")
         text, money, hours = ("text", None), ("number", formats.money), ("number", formats.hours)
-        figures = ("in_kind_value", "funded", "total_value")
-
         sheet = xlsx_sheet(
             book,
             _("Per action line"),
@@ -91,12 +84,14 @@ def write_report_xlsx(
             sheet,
             (
                 [
-                    line["name"],
-                    _money(line["totals"]["hours"]),
-                    *[_money(line["totals"][m]) for m in figures],
-                    _money(line["in_review"]["total_value"]),
+                    line.name,
+                    line.totals.hours,
+                    line.totals.in_kind_value,
+                    line.totals.funded,
+                    line.totals.total_value,
+                    line.in_review.total_value,
                 ]
-                for line in data["lines"]
+                for line in data.lines
             ),
             [text, hours, money, money, money, money],
         )
@@ -120,18 +115,20 @@ def write_report_xlsx(
             sheet,
             (
                 [
-                    partner["name"],
-                    partner["helix"],
-                    _money(partner["totals"]["hours"]),
-                    *[_money(partner["totals"][m]) for m in figures],
-                    _money(partner["in_review"]["total_value"]),
+                    partner.name,
+                    partner.helix,
+                    partner.totals.hours,
+                    partner.totals.in_kind_value,
+                    partner.totals.funded,
+                    partner.totals.total_value,
+                    partner.in_review.total_value,
                 ]
-                for partner in data["partners"]
+                for partner in data.partners
             ),
             [text, text, hours, money, money, money, money],
         )
 
-        line_names = [line["name"] for line in data["lines"]]
+        line_names = [line.name for line in data.lines]
         sheet = xlsx_sheet(
             book,
             _("Per month"),
@@ -142,9 +139,9 @@ def write_report_xlsx(
         xlsx_rows(
             sheet,
             (
-                [table["partner"], row["month"], *[_money(v) for v in row["values"]], _money(row["total"])]
-                for table in data["appendix"]
-                for row in table["rows"]
+                [table.partner, f"{row.month:%Y-%m}", *row.values, row.total]
+                for table in data.appendix
+                for row in table.rows
             ),
             [text, text, *[money] * len(line_names), money],
         )

@@ -6,7 +6,9 @@ deselected and counted at the end of the run.
 """
 
 import os
+import re
 import shutil
+import sys
 import time
 from base64 import b32decode
 from collections.abc import Iterator
@@ -62,6 +64,66 @@ def _media_root(settings, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     # A fast hasher: every persona's password is hashed, and PBKDF2 costs ~0.5 s each on these machines.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- One write path: contribution rows are written by contributions/services.py only ------------------
+
+_CONTRIBUTION_WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"contributions_contribution"', re.I)
+_WRITE_PATH = str(Path(settings.BASE_DIR) / "contributions" / "services.py")
+# Django itself empties the tables between transactional tests (SQLite: DELETE FROM); migrations run before.
+_ALLOWED_OUTSIDE = ("/django/core/management/commands/flush.py", "/migrations/")
+
+
+class ContributionWriteOutsideServices(AssertionError):
+    """A statement wrote contribution rows from somewhere other than contributions/services.py."""
+
+
+def contribution_write_guard(execute, sql, params, many, context):
+    """A database execute wrapper: refuses (raises) an INSERT, UPDATE or DELETE of contribution rows unless
+    contributions/services.py is on the call stack: every such write must keep the summary (figures)."""
+    if _CONTRIBUTION_WRITE.match(sql):
+        frame = sys._getframe(1)
+        while frame is not None:
+            filename = frame.f_code.co_filename
+            if filename == _WRITE_PATH or any(part in filename for part in _ALLOWED_OUTSIDE):
+                break
+            frame = frame.f_back
+        else:
+            raise ContributionWriteOutsideServices(
+                f"contribution rows written outside contributions/services.py: {sql}"
+            )
+    return execute(sql, params, many, context)
+
+
+@pytest.fixture(autouse=True)
+def _one_write_path(request) -> Iterator:
+    """Every test runs with `contribution_write_guard` on the default connection, and every test that used the
+    database ends with the contribution summary equal to a full recount (`figures.differences()`); a test that
+    changes the summary on purpose carries `@pytest.mark.summary_changed`."""
+    from django.db import connection
+
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")  # set up first, so the check below runs before its rollback
+    with connection.execute_wrapper(contribution_write_guard):
+        yield
+    checked = uses_db and not connection.needs_rollback  # a test that ended on a refused statement reads nothing
+    if checked and not request.node.get_closest_marker("summary_changed") and not _failed(request):
+        from contributions.figures import differences
+
+        assert differences() == [], "the contribution summary differs from a recount of the contributions"
+
+
+def _failed(request) -> bool:
+    report = getattr(request.node, "rep_call", None)
+    return report is not None and report.failed
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call) -> Iterator:
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
 
 
 # --- Signing in: force_login passes the second factor too -------------------------------------

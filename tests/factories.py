@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from actionlines.models import ActionLine
 from contributions.models import Contribution, Kind, ReportingPeriod, Status
+from contributions.services import contributions_load
 from partners.models import Agreement, AgreementParty, Helix, Partner, Role
 from partners.permissions import assign_role, grant_action_line_lead, grant_partner_representative
 
@@ -81,8 +82,15 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     joined_on = factory.SelfAttribute("agreement.starts_on")
 
 
+def stored_contribution(**fields) -> Contribution:
+    """A contribution with exactly these fields, stored past the workflow through the write path that keeps the
+    summary (`contributions_load`): for tests whose subject is not the workflow."""
+    return contributions_load(contributions=[Contribution(**fields)])[0]
+
+
 class ContributionFactory(factory.django.DjangoModelFactory):
-    """A contribution written straight to the database (no service rules), for fixtures and long lists.
+    """A contribution stored as it is, past the workflow rules, for fixtures and long lists: through
+    `contributions_load`, the write path that keeps the summary (and the history).
 
     Needs the seeded programme (action lines, periods). 12 staff hours at € 60 by default; `kind=Kind.MONEY`
     (or any other kind) takes `amount`. Traits: `submitted=True`, `approved=True`, `returned=True`.
@@ -90,6 +98,10 @@ class ContributionFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Contribution
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs) -> Contribution:
+        return contributions_load(contributions=[model_class(*args, **kwargs)])[0]
 
     partner = factory.SubFactory(PartnerFactory)
     action_line = factory.LazyFunction(lambda: ActionLine.objects.get(code="talent"))

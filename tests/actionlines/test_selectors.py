@@ -20,7 +20,9 @@ from actionlines.selectors import (
     plan_realisation,
 )
 from contributions.models import Contribution, Kind, ReportingPeriod, Status
+from contributions.services import contributions_bulk_update
 from partners.models import Agreement
+from tests.factories import stored_contribution
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,7 @@ def lines(programme) -> dict[str, ActionLine]:
 
 def _contribution(partner, line, *, status, value, hours=None, kind=None, day=date(2026, 3, 10), activity=None, by):
     kind = kind or (Kind.STAFF_HOURS if hours else Kind.FACILITIES)
-    return Contribution.objects.create(
+    return stored_contribution(
         partner=partner,
         action_line=line,
         period=ReportingPeriod.objects.containing(day).get(),
@@ -89,7 +91,9 @@ def test_realisation_sets_approved_and_separately_submitted_against_the_pledges(
     _contribution(nxp, line, status=Status.SUBMITTED, value=1000, by=nxp_rep)
     _contribution(nxp, line, status=Status.DRAFT, value=9999, by=nxp_rep)  # drafts never count
     other_year = _contribution(nxp, line, status=Status.APPROVED, value=7777, day=date(2026, 1, 1), by=nxp_rep)
-    Contribution.objects.filter(pk=other_year.pk).update(date=date(2025, 12, 31))  # another year does not count
+    contributions_bulk_update(  # another year does not count
+        contributions=Contribution.objects.filter(pk=other_year.pk), date=date(2025, 12, 31)
+    )
 
     result = plan_realisation(plan, on=date(2026, 6, 30))
 

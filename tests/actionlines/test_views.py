@@ -13,8 +13,9 @@ from openpyxl import load_workbook
 
 from actionlines import services
 from actionlines.models import ActionLine, AnnualPlan, MultiYearTarget, PlanStatus, Pledge
-from contributions.models import Contribution, Kind, ReportingPeriod, Status
+from contributions.models import Kind, ReportingPeriod, Status
 from partners.models import Agreement
+from tests.factories import stored_contribution
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-28 10:00:00+01:00"
@@ -212,7 +213,7 @@ def test_realisation_shows_percentages_status_in_words_and_not_applicable_withou
     client, director, draft, programme
 ):
     gemeente = programme["gemeente-nijmegen"]
-    Contribution.objects.create(
+    stored_contribution(
         partner=gemeente,
         action_line=ActionLine.objects.get(code="talent"),
         period=ReportingPeriod.objects.containing(date(2026, 5, 1)).get(),

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 
 from actionlines.models import AnnualPlan, PlanStatus
 from actionlines.services import plan_new_version, seed_demo_plan
+from contributions.figures import recount
 from contributions.models import Contribution, Status
-from contributions.selectors import contribution_totals
 from contributions.services import seed_demo_contributions
 from lifeport.lib.money import format_euro
 from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
@@ -35,7 +35,7 @@ def _open_plan(page) -> None:
 
 def _approved_2026(partner_slug: str) -> Decimal:
     qs = Contribution.objects.filter(date__year=2026, partner__slug=partner_slug)
-    return contribution_totals(queryset=qs, by=("partner",), statuses=(Status.APPROVED,)).total.total_value
+    return recount(queryset=qs, by=("partner",), statuses=(Status.APPROVED,)).total.total_value
 
 
 def test_the_2026_plan_from_draft_to_adopted_and_measured(page):

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from actionlines.models import ActionLine
 from contributions.models import Contribution, HourlyRate, Kind, Status
-from contributions.services import contribution_create, period_submit
+from contributions.services import contribution_create, contributions_bulk_update, period_submit
 from partners.models import Partner
 from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
@@ -129,7 +129,9 @@ def test_returned_items_are_corrected_and_resubmitted_and_every_page_on_the_way_
             amount=Decimal("250"),
         )
         period_submit(partner=item.partner, period=item.period, acting_user=nxp_user)
-        Contribution.objects.filter(pk=spare.pk).update(status=Status.DRAFT)  # keep one draft to delete
+        contributions_bulk_update(  # keep one draft to delete
+            contributions=Contribution.objects.filter(pk=spare.pk), status=Status.DRAFT
+        )
 
         # The office returns the hours with a comment, and looks at the periods on the way.
         log_in(page, "bureau", DEMO_PASSWORD)

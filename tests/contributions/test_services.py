@@ -20,6 +20,7 @@ from contributions.services import (
     contribution_reopen,
     contribution_return,
     contribution_update,
+    contributions_bulk_update,
     evidence_add,
     evidence_delete,
     likely_duplicates,
@@ -195,7 +196,7 @@ def test_the_whole_way_draft_submitted_returned_resubmitted_approved_reopened(nx
 )
 def test_each_forbidden_review_transition_is_refused_and_changes_nothing(nxp, nxp_rep, director, status, action):
     item = log(nxp, nxp_rep)
-    Contribution.objects.filter(pk=item.pk).update(status=status)
+    contributions_bulk_update(contributions=Contribution.objects.filter(pk=item.pk), status=status)
     calls = {
         "approve": lambda: contribution_approve(contribution=item, acting_user=director),
         "return": lambda: contribution_return(contribution=item, acting_user=director, comment="x"),
@@ -231,7 +232,7 @@ def test_submit_period_takes_only_drafts_and_returned_items_and_leaves_the_rest(
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_a_representative_cannot_change_or_delete_a_submitted_or_approved_item(nxp, nxp_rep, status):
     item = log(nxp, nxp_rep)
-    Contribution.objects.filter(pk=item.pk).update(status=status)
+    contributions_bulk_update(contributions=Contribution.objects.filter(pk=item.pk), status=status)
     item.refresh_from_db()
     with pytest.raises(ValidationError, match="can no longer be changed"):
         contribution_update(contribution=item, acting_user=nxp_rep, expected_version=item.version, hours=Decimal("1"))

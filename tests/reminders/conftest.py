@@ -12,8 +12,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 
 from actionlines.models import ActionLine
-from contributions.models import Contribution, Kind, ReportingPeriod
+from contributions.models import Kind, ReportingPeriod
 from reminders.tasks import run_daily
+from tests.factories import stored_contribution
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -51,7 +52,7 @@ def wait_for(condition: Callable[[], bool], timeout: float = 30) -> None:
 
 def contribution(partner, *, on: date = date(2026, 2, 10), status: str = "draft", reviewed_at=None, **extra):
     """A contribution written straight to the database (the workflow is not under test here)."""
-    return Contribution.objects.create(
+    return stored_contribution(
         partner=partner,
         action_line=ActionLine.objects.get(code="talent"),
         period=ReportingPeriod.objects.containing(on).get(),

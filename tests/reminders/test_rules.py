@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from actionlines.models import ActionLine, Activity, AnnualPlan, Milestone, MilestoneStatus, PlanStatus
-from contributions.models import ReportingPeriod
+from contributions.models import Contribution, ReportingPeriod
+from contributions.services import contributions_bulk_update
 from partners.models import Agreement, Profile, Role
 from partners.permissions import revoke_partner_representative
 from reminders.models import LeadTimes, Preference, Reminder
@@ -122,8 +123,7 @@ def test_a_returned_contribution_not_resubmitted_after_5_days_goes_to_the_partne
 
 def test_a_contribution_resubmitted_in_time_is_not_chased(run_job, nxp, nxp_rep):
     item = contribution(nxp, status="returned", reviewed_at=_returned_on(date(2026, 5, 4)))
-    item.status = "submitted"
-    item.save()
+    contributions_bulk_update(contributions=Contribution.objects.filter(pk=item.pk), status="submitted")
     assert run_job(date(2026, 5, 9)) == 0
 
 

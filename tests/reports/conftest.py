@@ -62,7 +62,7 @@ def issued_report(*, director, period_key: str = "2026", version: int = 1) -> Re
     from django.utils import timezone
 
     from reports.models import ReportStatus
-    from reports.selectors import parse_period, report_data
+    from reports.selectors import data_to_json, parse_period, report_data
 
     period = parse_period(period_key)
     report = Report(
@@ -72,7 +72,7 @@ def issued_report(*, director, period_key: str = "2026", version: int = 1) -> Re
         ends_on=period.ends_on,
         version=version,
         created_by=director,
-        data=report_data(period=period),
+        data=data_to_json(report_data(period=period)),
     )
     content = b"%PDF-1.7 stand-in"
     report.pdf.save(f"stand-in-{version}.pdf", ContentFile(content), save=False)
@@ -88,8 +88,9 @@ def report_objects(programme: dict) -> dict:
     NXP's 2026 year statement with its PDF."""
     from django.core.files.base import ContentFile
 
+    from contributions.figures import Figures
     from reports.models import ExportStatus, PartnerStatement, ReportExport
-    from reports.selectors import parse_period
+    from reports.selectors import StatementData, data_to_json, parse_period
     from tests.factories import UserFactory
 
     director = UserFactory(username="matrix-director")
@@ -102,7 +103,10 @@ def report_objects(programme: dict) -> dict:
     figures = ReportExport(report=issued, audience="figures", created_by=director, status=ExportStatus.DONE)
     figures.file.save("matrix-figures.xlsx", ContentFile(b"PK"), save=True)
     statement = PartnerStatement(
-        partner=programme["nxp"], year=2026, data={"lines": [], "totals": {}}, created_by=director
+        partner=programme["nxp"],
+        year=2026,
+        data=data_to_json(StatementData(partner="NXP", year=2026, made_on_label="", lines=[], totals=Figures())),
+        created_by=director,
     )
     statement.pdf.save("statement.pdf", ContentFile(b"%PDF-1.7"), save=True)
     return {

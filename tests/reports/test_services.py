@@ -17,7 +17,7 @@ from lifeport.lib.money import format_euro, format_number
 from partners.models import Partner
 from reports import services
 from reports.models import Report, ReportStateError, ReportStatus
-from reports.selectors import parse_period, report_data
+from reports.selectors import parse_period, report_data, report_data_from_json, statement_data_from_json
 from tests.factories import ContributionFactory
 from tests.reports.conftest import ready_report
 
@@ -39,12 +39,12 @@ def test_the_pdf_holds_every_partner_and_line_and_the_totals_in_dutch(programme,
         assert partner.name in text, partner.name
     for line in ActionLine.objects.all():
         assert line.name_nl in text, line.name_nl
-    totals = report.data["totals"]["approved"]
-    assert format_euro(Decimal(totals["total_value"]), "nl") in text
-    assert format_euro(Decimal(totals["in_kind_value"]), "nl") in text
-    assert format_euro(Decimal(totals["funded"]), "nl") in text
-    assert format_number(Decimal(totals["hours"]), "nl", 1) in text
-    assert "." in format_euro(Decimal(totals["total_value"]), "nl")  # thousands: the Dutch way, € 12.345,67
+    totals = report_data_from_json(report.data).totals.approved
+    assert format_euro(totals.total_value, "nl") in text
+    assert format_euro(totals.in_kind_value, "nl") in text
+    assert format_euro(totals.funded, "nl") in text
+    assert format_number(totals.hours, "nl", 1) in text
+    assert "." in format_euro(totals.total_value, "nl")  # thousands: the Dutch way, € 12.345,67
     assert "Samenvatting" in text and "Goed op koers." in text and "pagina 2 van" in text
     assert "Inhoud" in text  # the table of contents
 
@@ -70,7 +70,7 @@ def test_an_issued_report_keeps_its_data_and_checksum_after_a_contribution_is_co
     item = ContributionFactory(partner=nxp, action_line=talent, approved=True, hours=Decimal(10), created_by=nxp_rep)
     report = services.report_issue(report=ready_report(director=director), acting_user=director)
     stored_data, stored_sha = report.data, report.pdf_sha256
-    assert stored_data["totals"]["approved"]["total_value"] == "600.00"
+    assert report_data_from_json(stored_data).totals.approved.total_value == Decimal("600.00")
 
     # The office reopens the item, the representative corrects it, it is approved again.
     contribution_reopen(contribution=item, acting_user=director, reason="Uren waren te hoog")
@@ -83,9 +83,9 @@ def test_an_issued_report_keeps_its_data_and_checksum_after_a_contribution_is_co
     report.refresh_from_db()
     assert report.data == stored_data
     assert report.pdf_sha256 == stored_sha == services.sha256_of_file(report.pdf.name)
-    assert services.report_build_data(report) == stored_data
+    assert services.report_build_data(report) == report_data_from_json(stored_data)
     # while a fresh report of the same period shows the correction
-    assert report_data(period=parse_period("2026"))["totals"]["approved"]["total_value"] == "240.00"
+    assert report_data(period=parse_period("2026")).totals.approved.total_value == Decimal("240.00")
 
 
 def test_the_database_refuses_to_change_or_delete_an_issued_report(programme, director):
@@ -176,7 +176,7 @@ def test_a_year_statement_is_confirmed_by_the_partners_representative_once(
     ContributionFactory(partner=nxp, approved=True, hours=Decimal(10))
     made = services.statements_create(year=2026, acting_user=director)
     statement = next(s for s in made if s.partner_id == nxp.pk)
-    assert statement.data["totals"]["total_value"] == "600.00"
+    assert statement_data_from_json(statement.data).totals.total_value == Decimal("600.00")
     services.statement_render(statement_id=statement.pk)
     statement.refresh_from_db()
     with statement.pdf.open("rb") as handle:
@@ -195,7 +195,7 @@ def test_a_year_statement_is_confirmed_by_the_partners_representative_once(
 
 def test_the_approved_count_ignores_returned_items(programme, director, nxp):
     ContributionFactory(partner=nxp, returned=True)
-    assert report_data(period=parse_period("2026"))["totals"]["approved"]["count"] == 0
+    assert report_data(period=parse_period("2026")).totals.approved.count == 0
     assert Contribution.objects.filter(status=Status.RETURNED).count() == 1
 
 
@@ -213,5 +213,5 @@ def test_the_pdf_is_as_long_for_one_contribution_as_for_every_partner_line_and_m
     for partner in programme.values():  # seven-figure sums make the widest numbers
         ContributionFactory(partner=partner, approved=True, kind="money", amount=Decimal("9999999.99"))
     many = ready_report(director=director)
-    assert many.data["totals"]["approved"]["count"] > 500
+    assert report_data_from_json(many.data).totals.approved.count > 500
     assert pages(many) == few

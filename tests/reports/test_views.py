@@ -179,10 +179,13 @@ def test_an_issued_reports_xlsx_lists_contributions_as_they_were_when_it_was_iss
     from openpyxl import load_workbook
 
     from contributions.models import Contribution
+    from contributions.services import contributions_bulk_update
 
     item = ContributionFactory(partner=nxp, approved=True, hours=Decimal(10))
     report = services.report_issue(report=ready_report(director=director), acting_user=director)
-    Contribution.objects.filter(pk=item.pk).update(hours=Decimal(2), value=Decimal(120))  # after issuing
+    contributions_bulk_update(  # after issuing
+        contributions=Contribution.objects.filter(pk=item.pk), hours=Decimal(2), value=Decimal(120)
+    )
     Contribution.history.filter(id=item.pk).update(history_date=report.issued_at.replace(year=2025))
     ContributionFactory(partner=nxp, approved=True, hours=Decimal(3))  # created after issuing: no history before
     from reports.permissions import ExportAudience

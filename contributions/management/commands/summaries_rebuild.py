@@ -1,14 +1,14 @@
 """python manage.py summaries_rebuild [--check]
 
-The contribution summary (ContributionSummary) is kept current by database triggers. --check compares it with
-a full recount of the contributions and lists every difference (exit status 1 when there is one), changing
-nothing; without --check the summary is recomputed from the contributions (after a load that bypassed the
-triggers, or to repair it).
+The contribution summary (ContributionSummary) is kept current by the services that write contributions
+(contributions.figures.summary_apply). --check compares it with a full recount of the contributions and lists
+every difference (exit status 1 when there is one), changing nothing; without --check the summary is
+recomputed from the contributions (a repair).
 """
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from contributions.selectors import SUMMARY_KEY, summary_differences
+from contributions.figures import SUMMARY_KEY, differences
 from contributions.services import summaries_rebuild
 
 
@@ -23,10 +23,10 @@ class Command(BaseCommand):
             rows = summaries_rebuild()
             self.stdout.write(f"Contribution summary rebuilt: {rows} rows.")
             return
-        differences = summary_differences()
-        for key, summary, recount in differences:
+        found = differences()
+        for key, summary, recount in found:
             where = ", ".join(f"{name}={value}" for name, value in zip(SUMMARY_KEY, key, strict=True))
             self.stdout.write(f"{where}: summary {summary}, recount {recount}")
-        if differences:
-            raise CommandError(f"{len(differences)} summary rows differ from the recount; run summaries_rebuild.")
+        if found:
+            raise CommandError(f"{len(found)} summary rows differ from the recount; run summaries_rebuild.")
         self.stdout.write("The contribution summary equals a full recount.")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         data = report_data(period=parsed, language=language)
         draft = Report(
             period_key=parsed.key,
-            period_label=data["period"]["label"],
+            period_label=data.period.label,
             starts_on=parsed.starts_on,
             ends_on=parsed.ends_on,
             agreement=parsed.agreement,
@@ -43,5 +43,5 @@ class Command(BaseCommand):
         content = report_pdf_bytes(report=draft, data=data)
         Path(out).write_bytes(content)
         seconds = time.perf_counter() - started
-        count = data["totals"]["approved"]["count"]
+        count = data.totals.approved.count
         self.stdout.write(f"{out}: {len(content):,} bytes in {seconds:.2f} s ({count} approved contributions)")
