@@ -98,8 +98,7 @@ def contribution_write_guard(execute, sql, params, many, context):
 @pytest.fixture(autouse=True)
 def _one_write_path(request) -> Iterator:
     """Every test runs with `contribution_write_guard` on the default connection, and every test that used the
-    database ends with the contribution summary equal to a full recount (`figures.differences()`); a test that
-    changes the summary on purpose carries `@pytest.mark.summary_changed`."""
+    database ends with the contribution summary equal to a full recount (`figures.differences()`)."""
     from django.db import connection
 
     uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
@@ -108,7 +107,7 @@ def _one_write_path(request) -> Iterator:
     with connection.execute_wrapper(contribution_write_guard):
         yield
     checked = uses_db and not connection.needs_rollback  # a test that ended on a refused statement reads nothing
-    if checked and not request.node.get_closest_marker("summary_changed") and not _failed(request):
+    if checked and not _failed(request):
         from contributions.figures import differences
 
         assert differences() == [], "the contribution summary differs from a recount of the contributions"
