@@ -373,12 +373,19 @@ class ProgrammeFigures:
 
 
 @dataclass
-class ReportData(ProgrammeFigures):
-    """Everything a progress report shows (the preview, the PDF, the XLSX's tables): the programme's figures,
-    the plan's sections per action line, the approved value per month (cumulative), and the appendix of
-    approved values per partner and month."""
+class ReportChapters(ProgrammeFigures):
+    """What a progress report's chapters show (the preview page): the programme's figures, and the adopted
+    plan against realisation per action line with its activities, milestones and indicators."""
 
     plan: PlanInfo | None
+
+
+@dataclass
+class ReportData(ReportChapters):
+    """Everything a progress report holds (its PDF, its XLSX, what an issued report keeps): its chapters, the
+    approved value per month (cumulative, the chart over time) and the appendix of approved values per partner,
+    month and action line."""
+
     months: list[MonthRow]
     appendix: list[AppendixTable]
 
@@ -569,13 +576,23 @@ def programme_months(*, period: Period, language: str = "nl") -> list[MonthRow]:
         return _cumulative(period, {month: (f.in_kind_value, f.funded) for (month,), f in per_month.rows.items()})
 
 
+def report_chapters(
+    *, period: Period, language: str = "nl", today: date | None = None, status: AgreementStatus | None = None
+) -> ReportChapters:
+    """What the chapters of a progress report for `period` show, in `language`: the programme's figures (as
+    `programme_figures` reads them) and the adopted plan against realisation per action line, with its
+    activities, milestones and indicators. The preview page of a report in progress."""
+    with translation.override(language):
+        reading = _read(period, today, status)
+        return ReportChapters(**_programme(period, language, reading), plan=_plan_of(reading))
+
+
 def report_data(
     *, period: Period, language: str = "nl", today: date | None = None, status: AgreementStatus | None = None
 ) -> ReportData:
-    """Everything a progress report shows for `period`, in `language`: the programme's figures (as
-    `programme_figures` gives them, but per month from the appendix's read), the adopted plan against
-    realisation per action line with its activities, milestones and indicators, and the appendix: per
-    partner, month and line the approved value (one more summary read, instead of the one per month)."""
+    """Everything a progress report for `period` holds, in `language`: its chapters (`report_chapters`), and
+    per partner, month and line the approved value (one more summary read), which gives the appendix and the
+    series per month. The PDF, the XLSX and the figures an issued report keeps."""
     with translation.override(language):
         reading = _read(period, today, status)
         per_month = figures.totals(
@@ -589,16 +606,19 @@ def report_data(
         for (_p, _l, month), (k, f) in monthly.items():
             in_kind, funded = by_month.get(month, (ZERO, ZERO))
             by_month[month] = (in_kind + k, funded + f)
-        plan = None
-        if reading.plan is not None:
-            realisation = plan_realisation(reading.plan, on=reading.today, **_plan_inputs(reading))
-            plan = _plan(realisation, reading.lines, reading.today)
         return ReportData(
             **_programme(period, language, reading),
-            plan=plan,
+            plan=_plan_of(reading),
             months=_cumulative(period, by_month),
             appendix=_appendix(period, reading.partners, reading.lines, monthly),
         )
+
+
+def _plan_of(reading: _Reading) -> PlanInfo | None:
+    if reading.plan is None:
+        return None
+    realisation = plan_realisation(reading.plan, on=reading.today, **_plan_inputs(reading))
+    return _plan(realisation, reading.lines, reading.today)
 
 
 def _plan_inputs(reading: _Reading) -> dict:

@@ -44,11 +44,13 @@ from reports.selectors import (
     PeriodError,
     PlanLine,
     ProgrammeFigures,
+    ReportChapters,
     ReportData,
     StatementData,
     data_to_json,
     parse_period,
     programme_figures,
+    report_chapters,
     report_data,
     report_data_from_json,
     statement_data_from_json,
@@ -81,6 +83,14 @@ def report_build_data(report: Report, *, today: date | None = None) -> ReportDat
     return report_data(period=report_period(report), language=report.language, today=today)
 
 
+def report_preview_data(report: Report) -> ReportChapters:
+    """What the report's page previews: its chapters, live for a report in progress (without the appendix and
+    the series per month, which only the PDF and the XLSX hold), as frozen once issued."""
+    if report.is_issued:
+        return report_data_from_json(report.data)
+    return report_chapters(period=report_period(report), language=report.language)
+
+
 @dataclass
 class ReportLine:
     """An action line as the report's chapter shows it: its figures, the director's remark and the plan."""
@@ -95,7 +105,7 @@ class ReportLine:
     plan: PlanLine | None
 
 
-def report_context(*, report: Report, data: ReportData, for_pdf: bool) -> dict:
+def report_context(*, report: Report, data: ReportChapters, for_pdf: bool) -> dict:
     """What the preview page and the PDF template show: the data, the narrative and the charts."""
     plan_lines = data.plan.lines if data.plan else {}
     lines = [

@@ -128,7 +128,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The summary and remarks are saved. Generate the PDF to include them."))
             return redirect(report)
-    context = services.report_context(report=report, data=services.report_build_data(report), for_pdf=False)
+    context = services.report_context(report=report, data=services.report_preview_data(report), for_pdf=False)
     context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
     audience = export_audience(request.user, report)
     current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
