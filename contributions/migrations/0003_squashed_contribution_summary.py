@@ -1,7 +1,7 @@
 # ContributionSummary: running totals per partner × action line × period × month × activity × kind × status.
 # It replaces 0003_contribution_summary and 0004_contribution_summary_month_activity (unreleased), which kept the
-# summary with database triggers; the services keep it now (contributions.figures.summary_apply), 0004 drops
-# those triggers where the old migrations made them, and 0005 gives the summary its present shape and fills it.
+# summary with database triggers; the services keep it now (contributions.figures.summary_apply), 0006 drops
+# those triggers where the old migrations made them, and 0007 gives the summary its present shape and fills it.
 
 import django.db.models.deletion
 import django.db.models.functions.comparison

@@ -122,7 +122,7 @@ def test_no_database_trigger_keeps_the_summary():
 
 
 # The triggers of the old migrations 0003/0004, as a database that ran them has them (names and events only: what
-# they did no longer matters, only that 0004_drop_summary_triggers removes them).
+# they did no longer matters, only that 0006_drop_summary_triggers removes them).
 OLD_TRIGGERS = {
     "postgresql": [
         "CREATE FUNCTION contributions_summary_apply() RETURNS trigger LANGUAGE plpgsql "
@@ -148,7 +148,7 @@ def test_the_migration_drops_the_old_summary_triggers_where_a_database_has_them(
 
     from django.apps import apps
 
-    migration = import_module("contributions.migrations.0004_drop_summary_triggers")
+    migration = import_module("contributions.migrations.0006_drop_summary_triggers")
     with connection.cursor() as cursor:
         for statement in OLD_TRIGGERS[connection.vendor]:
             cursor.execute(statement)

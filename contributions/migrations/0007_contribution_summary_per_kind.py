@@ -44,7 +44,7 @@ def _kind_columns() -> list[tuple[str, models.Field]]:
 class Migration(migrations.Migration):
     dependencies = [
         ("actionlines", "0002_annual_plan"),
-        ("contributions", "0004_drop_summary_triggers"),
+        ("contributions", "0006_drop_summary_triggers"),
         ("partners", "0002_role_groups"),
     ]
 

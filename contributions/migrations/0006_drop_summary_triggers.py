@@ -22,6 +22,6 @@ def drop_triggers(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("contributions", "0003_squashed_contribution_summary")]
+    dependencies = [("contributions", "0005_import_job")]
 
     operations = [migrations.RunPython(drop_triggers, migrations.RunPython.noop)]
