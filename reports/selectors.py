@@ -489,11 +489,13 @@ class _Reading:
     in_review: dict[tuple[int, int], Figures]
 
 
-def _read(period: Period, today: date | None, status: AgreementStatus | None) -> _Reading:
+def _read(
+    period: Period, today: date | None, status: AgreementStatus | None, lines: list[ActionLine] | None = None
+) -> _Reading:
     today = today or timezone.localdate()
     status = status or agreement_status(on=today)
     year = period.starts_on.year
-    lines = list(ActionLine.objects.all())
+    lines = list(ActionLine.objects.all()) if lines is None else lines
     plan = adopted_plan(year)
     # When the period is the plan's year, one read serves the figures and plan against realisation.
     shared = plan is not None and (period.starts_on, period.ends_on) == (date(year, 1, 1), date(year, 12, 31))
@@ -577,13 +579,19 @@ def programme_months(*, period: Period, language: str = "nl") -> list[MonthRow]:
 
 
 def report_chapters(
-    *, period: Period, language: str = "nl", today: date | None = None, status: AgreementStatus | None = None
+    *,
+    period: Period,
+    language: str = "nl",
+    today: date | None = None,
+    status: AgreementStatus | None = None,
+    lines: list[ActionLine] | None = None,
 ) -> ReportChapters:
     """What the chapters of a progress report for `period` show, in `language`: the programme's figures (as
     `programme_figures` reads them) and the adopted plan against realisation per action line, with its
-    activities, milestones and indicators. The preview page of a report in progress."""
+    activities, milestones and indicators. The preview page of a report in progress. `lines`: the action
+    lines when the caller has read them already (the page's form)."""
     with translation.override(language):
-        reading = _read(period, today, status)
+        reading = _read(period, today, status, lines)
         return ReportChapters(**_programme(period, language, reading), plan=_plan_of(reading))
 
 

@@ -83,12 +83,13 @@ def report_build_data(report: Report, *, today: date | None = None) -> ReportDat
     return report_data(period=report_period(report), language=report.language, today=today)
 
 
-def report_preview_data(report: Report) -> ReportChapters:
+def report_preview_data(report: Report, *, lines: list[ActionLine] | None = None) -> ReportChapters:
     """What the report's page previews: its chapters, live for a report in progress (without the appendix and
-    the series per month, which only the PDF and the XLSX hold), as frozen once issued."""
+    the series per month, which only the PDF and the XLSX hold), as frozen once issued. `lines`: the action
+    lines, when the page has read them already."""
     if report.is_issued:
         return report_data_from_json(report.data)
-    return report_chapters(period=report_period(report), language=report.language)
+    return report_chapters(period=report_period(report), language=report.language, lines=lines)
 
 
 @dataclass

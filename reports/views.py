@@ -113,9 +113,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's page: status and actions, the narrative form (director, office) and the HTML preview."""
     report = report_for_user(request.user, pk)
     can_edit = can_manage_reports(request.user) and (report.is_editable or report.status == ReportStatus.GENERATING)
-    form = NarrativeForm(
-        request.POST or None, initial=NarrativeForm.initial_for(report), action_lines=list(ActionLine.objects.all())
-    )
+    lines = list(ActionLine.objects.all())
+    form = NarrativeForm(request.POST or None, initial=NarrativeForm.initial_for(report), action_lines=lines)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -128,7 +127,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("The summary and remarks are saved. Generate the PDF to include them."))
             return redirect(report)
-    context = services.report_context(report=report, data=services.report_preview_data(report), for_pdf=False)
+    context = services.report_context(
+        report=report, data=services.report_preview_data(report, lines=lines), for_pdf=False
+    )
     context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
     audience = export_audience(request.user, report)
     current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
