@@ -73,7 +73,7 @@ restore:
 
 ## After adding or changing translatable strings: refresh both catalogues, then translate locale/nl.
 messages-update: $(STAMP)
-	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete
+	DEBUG=1 $(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench --no-obsolete --add-location=file
 	$(PY) bin/po_sync.py .
 
 ## Every page and job against a bare signed-in view at 1,000 / 10,000 / 100,000 contributions (PostgreSQL).

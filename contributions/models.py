@@ -1,3 +1,4 @@
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -51,6 +52,18 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(closed_at__isnull=True)
 
 
+QUARTER_NAME = re.compile(r"(\d{4})-K([1-4])")
+
+
+def period_label(name: str) -> str:
+    """A period's stored name (2026-K4: a quarter, the key in URLs, imports and filters) in the active
+    language: 2026-K4 (kwartaal) in Dutch, 2026-Q4 (quarter) in English. Other names as they are."""
+    found = QUARTER_NAME.fullmatch(name)
+    if found is None:
+        return name
+    return _("%(year)s-Q%(quarter)s") % {"year": found[1], "quarter": found[2]}
+
+
 class ReportingPeriod(models.Model):
     """A period (a quarter by default) for which partners submit their contributions by a deadline."""
 
@@ -77,10 +90,15 @@ class ReportingPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
 
     def get_absolute_url(self) -> str:
         return reverse("contributions:period", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """The name as the reader's language writes it: 2026-K4 in Dutch, 2026-Q4 in English."""
+        return period_label(self.name)
 
     @property
     def is_closed(self) -> bool:

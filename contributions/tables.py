@@ -12,7 +12,7 @@ from django.utils import dateformat, formats, timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 
-from contributions.models import Kind, Status
+from contributions.models import Kind, Status, period_label
 from lifeport.lib.money import format_euro, format_number
 
 ROW_FIELDS = (
@@ -87,7 +87,7 @@ def table_rows(rows: list[dict]) -> list[dict]:
                 "date": format_date(row["date"]),
                 "submitted_at": (format_datetime(timezone.localtime(submitted_at)) if submitted_at else ""),
                 "partner": row["partner__short_name"],
-                "period": row["period__name"],
+                "period": period_label(row["period__name"]),
                 "action_line": row["action_line__name_en"] if english else row["action_line__name_nl"],
                 "kind": kinds.get(row["kind"], row["kind"]),
                 "description": _truncate(row["description"]),

@@ -150,6 +150,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "nl"
+# English dates as 2 November 2026 / 02-11-2026, not Django's US order (lifeport/formats/en).
+FORMAT_MODULE_PATH = ["lifeport.formats"]
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"

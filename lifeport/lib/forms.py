@@ -19,7 +19,10 @@ class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
 
 
 def _attributes(attrs: dict, skip: tuple[str, ...] = ()) -> str:
-    """name="value" pairs as templates/django/forms/widgets/*.html print them (True: bare, False: left out)."""
+    """name="value" pairs as templates/django/forms/widgets/attrs.html prints them (True: bare, False: left out;
+    `required` as aria-required, so that nothing shows invalid before the user touched it)."""
+    if attrs.get("required") is True:
+        attrs = {**{k: v for k, v in attrs.items() if k != "required"}, "aria-required": "true"}
     return format_html_join(
         "",
         "{}",

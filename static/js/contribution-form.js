@@ -7,6 +7,7 @@
     money: ["amount", "funder", "budget_code"],
   };
   var OPTIONAL = ["hours", "amount", "funder", "budget_code"];
+  var REQUIRED_WHEN_SHOWN = ["hours", "amount"];
 
   function update(select) {
     var shown = FIELDS[select.value] || ["amount"];
@@ -14,6 +15,10 @@
       var wrapper = document.querySelector('[data-kind-field="' + name + '"]');
       if (wrapper) {
         wrapper.hidden = shown.indexOf(name) === -1;
+        var input = wrapper.querySelector("input, select, textarea");
+        if (input && REQUIRED_WHEN_SHOWN.indexOf(name) !== -1) {
+          input.setAttribute("aria-required", wrapper.hidden ? "false" : "true");
+        }
       }
     });
   }

@@ -153,7 +153,8 @@ class _FormParser(HTMLParser):
             if kind == "text" and a.get("inputmode") in ("decimal", "numeric"):
                 kind = "number"  # an amount typed the Dutch way: a text box that takes only a number
             maxlength = int(a["maxlength"]) if a.get("maxlength", "").isdigit() else None
-            found = Field(a["name"], kind, "required" in a, maxlength, value=a.get("value") or "")
+            required = "required" in a or a.get("aria-required") == "true"  # said as aria-required (attrs.html)
+            found = Field(a["name"], kind, required, maxlength, value=a.get("value") or "")
             self._form.fields.setdefault(a["name"], found)
             self._select = found if tag == "select" else None
 
