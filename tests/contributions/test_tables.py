@@ -57,7 +57,7 @@ def test_the_same_row_in_english_and_money_without_hours(client, nxp, nxp_rep):
     client.force_login(nxp_rep)
     client.cookies["django_language"] = "en"
     [row] = table_rows(client.get(reverse("contributions:list")), "contributions")
-    assert row == ["03/04/2026", "Talent", "Money (funded)", "Sponsoring", "–", "€2,500.00", "Draft", "0"]
+    assert row == ["04-03-2026", "Talent", "Money (funded)", "Sponsoring", "–", "€2,500.00", "Draft", "0"]
 
 
 def test_the_queue_shows_the_submission_time_in_amsterdam_and_the_partner_and_period(client, nxp, director):
