@@ -1,13 +1,10 @@
 """Form shapes for the annual plan pages. The rules themselves live in actionlines.services."""
 
-import re
-
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import (
@@ -22,6 +19,7 @@ from actionlines.models import (
     Pledge,
 )
 from contributions.models import ReportingPeriod
+from lifeport.lib.forms import AmountField
 from partners.models import Partner, Role
 
 
@@ -38,37 +36,8 @@ def _date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _decimal_widget() -> forms.TextInput:
-    return forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-
-_DUTCH_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
-
-
-class AmountField(forms.DecimalField):
-    """A decimal as people type it: "12.500,50" or "1.000" in Dutch, "12,500.50" in English; "€" and spaces ignored."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-            if (get_language() or "nl").startswith("en"):
-                value = value.replace(",", "")
-            elif "," in value or _DUTCH_THOUSANDS.match(value):
-                value = value.replace(".", "").replace(",", ".")
-        return super().to_python(value)
-
-
-def _amount(label, *, places: int = 2, required: bool = False, help_text: str = "") -> forms.DecimalField:
-    return AmountField(
-        label=label,
-        required=required,
-        min_value=0,
-        max_digits=12,
-        decimal_places=places,
-        localize=True,
-        widget=_decimal_widget(),
-        help_text=help_text,
-    )
+def _amount(label, *, places: int = 2, required: bool = False, help_text: str = "") -> AmountField:
+    return AmountField(label=label, required=required, min_value=0, decimal_places=places, help_text=help_text)
 
 
 class PlanStartForm(forms.Form):
@@ -202,9 +171,7 @@ class IndicatorForm(forms.ModelForm):
 
 class IndicatorActualForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Reporting period"), queryset=ReportingPeriod.objects.none())
-    value = AmountField(
-        label=_("Actual value"), max_digits=12, decimal_places=2, localize=True, widget=_decimal_widget()
-    )
+    value = AmountField(label=_("Actual value"))
 
     def __init__(self, *args, year: int, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -74,7 +74,7 @@ def _instructions(lines: list[str], kinds: list[str]) -> list[tuple[str, str]]:
         ),
         (
             str(COLUMNS["amount"]),
-            _("For all other kinds: the value in euros, e.g. 1.234,56. At most € 10,000,000."),
+            _("For all other kinds: the value in euros, e.g. 1,234.56. At most € 10,000,000."),
         ),
         (str(COLUMNS["description"]), _("What was done or given, in a sentence.")),
         (str(COLUMNS["funder"]), _("For money only: who pays it.")),

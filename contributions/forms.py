@@ -14,7 +14,7 @@ from contributions.permissions import (
     sees_all_partners,
 )
 from contributions.services import MAX_EVIDENCE_BYTES
-from lifeport.lib.forms import ModelChoiceField, Select
+from lifeport.lib.forms import AmountField, ModelChoiceField, Select
 from partners.models import Partner
 from partners.permissions import is_programme_staff
 
@@ -45,22 +45,15 @@ class ContributionForm(forms.Form):
         help_text=_("The day of the contribution, or the last day of the work it covers."),
     )
     description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
-    hours = forms.DecimalField(
+    hours = AmountField(
         label=_("Hours"),
         required=False,
         max_digits=7,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("Staff hours only. Valued at the hourly rate in force on the date."),
     )
-    amount = forms.DecimalField(
+    amount = AmountField(
         label=_("Amount (€)"),
         required=False,
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
         help_text=_("All kinds except staff hours: the value in euros."),
     )
     activity = ActivityChoiceField(

@@ -43,7 +43,7 @@ from contributions.services import (
     duplicate_key,
     duplicate_keys,
 )
-from lifeport.lib.money import format_number
+from lifeport.lib.money import AmountRefused, format_number, parse_amount
 from lifeport.lib.spreadsheet import csv_unguard
 from lifeport.lib.uploads import MIB, UnsafeFile, ZipLimits, clean_file_name, open_zip
 from partners.models import Partner
@@ -232,18 +232,11 @@ def read_cell(value: object, *, unguard: Callable[[str], str] | None = None) -> 
     return unguard(value) if unguard else value
 
 
-_DECIMAL = re.compile(r"-?\d+(\.\d+)?")
-_DUTCH_THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
-
-
 def parse_decimal(raw: object) -> Decimal:
-    """A number from a cell: 12,5 and 1.234,56 (Dutch), 1,234.56 and 12.5 (English), or a spreadsheet number.
-
-    A single comma is a decimal comma; a point followed by groups of three digits only (1.500) is a
-    Dutch thousands separator. Raises ValueError when the text is not a number.
-    """
+    """A number from a cell: a spreadsheet number as it is, a text by `parse_amount` in the import's language
+    (the form's parser: 1.234,56 in Dutch, 1,234.56 in English). Raises AmountRefused (a ValueError)."""
     if isinstance(raw, bool):
-        raise ValueError(raw)
+        raise AmountRefused(str(raw), template_language())
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
     if isinstance(raw, float):
@@ -252,24 +245,8 @@ def parse_decimal(raw: object) -> Decimal:
             # Spreadsheet arithmetic leaves 0.1 + 0.2 = 0.30000000000000004: round such noise to cents.
             return number.quantize(CENT) if abs(number - number.quantize(CENT)) < Decimal("1e-9") else number
         except InvalidOperation as exc:  # 1e300, inf, nan: no amount
-            raise ValueError(raw) from exc
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    text = re.sub(r"^(eur|euro)", "", text, flags=re.IGNORECASE)
-    if "," in text and "." in text:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
-    elif "," in text:
-        text = text.replace(",", "") if text.count(",") > 1 else text.replace(",", ".")
-    elif text.count(".") > 1 or _DUTCH_THOUSANDS.fullmatch(text):
-        text = text.replace(".", "")
-    if not _DECIMAL.fullmatch(text):
-        raise ValueError(raw)
-    try:
-        return Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError(raw) from exc
+            raise AmountRefused(str(raw), template_language()) from exc
+    return parse_amount(str(raw), template_language())
 
 
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -667,10 +644,8 @@ def _parse_row(number: int, raw: dict, parsed: ParsedFile, lookups: Lookups) -> 
         if not _is_empty(raw.get(name)):
             try:
                 row.values[name] = parse_decimal(raw[name])
-            except ValueError:
-                problem(
-                    name, _("“%(value)s” is not a number; write for example 1234,56.") % {"value": _text(raw[name])}
-                )
+            except AmountRefused as refused:
+                problem(name, f"“{_text(raw[name])}”: {refused.message}")
     row.values["description"] = _text(raw.get("description"))
     row.values["funder"] = _text(raw.get("funder"))
     row.values["budget_code"] = _text(raw.get("budget_code"))

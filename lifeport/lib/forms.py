@@ -1,7 +1,14 @@
 """Form fields and widgets shared by the apps."""
 
+from decimal import Decimal
+
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
+
+from lifeport.lib.money import AmountRefused, parse_amount
 
 
 class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
@@ -68,3 +75,32 @@ class ModelChoiceField(forms.ModelChoiceField):
 
     iterator = ListedModelChoiceIterator
     widget = Select
+
+
+class DecimalInput(forms.TextInput):
+    """A text input for amounts and hours: `type=number` would refuse "1.234,56" in the browser and
+    read it by the browser's locale, not the page's; `inputmode=decimal` still brings up a number pad."""
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+
+class AmountField(forms.DecimalField):
+    """Every typed amount, value or number of hours: read by `lifeport.lib.money.parse_amount` in the page's
+    language, so a form cannot read "1.500" otherwise than another form or the import does."""
+
+    widget = DecimalInput
+
+    def __init__(self, *, max_digits: int = 12, decimal_places: int = 2, **kwargs) -> None:
+        kwargs.setdefault("localize", True)
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_amount(str(value), get_language() or settings.LANGUAGE_CODE)
+        except AmountRefused as refused:
+            raise ValidationError(refused.message, code="invalid") from refused
