@@ -19,7 +19,7 @@ from actionlines.models import (
     Pledge,
 )
 from contributions.models import ReportingPeriod
-from lifeport.lib.forms import AmountField
+from lifeport.lib.forms import AmountField, TextField
 from partners.models import Partner, Role
 
 
@@ -53,6 +53,7 @@ class PlanForm(forms.ModelForm):
         model = AnnualPlan
         fields = ["narrative"]
         widgets = {"narrative": forms.Textarea(attrs={"rows": 8})}
+        field_classes = {"narrative": TextField}
 
 
 class ActivityForm(forms.ModelForm):
@@ -66,6 +67,7 @@ class ActivityForm(forms.ModelForm):
             "ends_on": _date_widget(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"description": TextField}
 
     def __init__(self, *args, lines: QuerySet[ActionLine], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -181,16 +183,11 @@ class IndicatorActualForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = TextField(label=_("Your comment"), max_length=4000, rows=4)
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
-        label=_("How was it resolved?"),
-        required=False,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    resolution = TextField(label=_("How was it resolved?"), required=False, max_length=4000)
 
 
 class TargetForm(forms.ModelForm):
@@ -202,6 +199,7 @@ class TargetForm(forms.ModelForm):
         model = MultiYearTarget
         fields = ["goal", "hours", "in_kind_value", "money"]
         widgets = {"goal": forms.Textarea(attrs={"rows": 4})}
+        field_classes = {"goal": TextField}
 
     def clean(self) -> dict:
         data = super().clean()

@@ -5,7 +5,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import ActionLine, Activity, PlanStatus
-from contributions.models import Kind, ReportingPeriod, Status
+from contributions.models import MAX_DESCRIPTION, Kind, ReportingPeriod, Status
 from contributions.permissions import (
     READABLE_BY_ALL_READERS,
     own_partner_ids,
@@ -14,7 +14,7 @@ from contributions.permissions import (
     sees_all_partners,
 )
 from contributions.services import MAX_EVIDENCE_BYTES
-from lifeport.lib.forms import AmountField, ModelChoiceField, Select
+from lifeport.lib.forms import AmountField, ModelChoiceField, Select, TextField
 from partners.models import Partner
 from partners.permissions import is_programme_staff
 
@@ -44,7 +44,7 @@ class ContributionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day of the contribution, or the last day of the work it covers."),
     )
-    description = forms.CharField(label=_("Description"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    description = TextField(label=_("Description"), max_length=MAX_DESCRIPTION)
     hours = AmountField(
         label=_("Hours"),
         required=False,
@@ -106,9 +106,7 @@ class EvidenceForm(forms.Form):
 class CommentForm(forms.Form):
     """Returning a contribution (a comment) or reopening one (a reason): both must say why."""
 
-    comment = forms.CharField(
-        label=_("Comment for the partner"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    comment = TextField(label=_("Comment for the partner"), max_length=2000, rows=4)
 
     def __init__(self, *args, label: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -19,6 +19,7 @@ from partners.models import Agreement, Partner
 CENT = Decimal("0.01")
 MAX_HOURS = Decimal("2000")
 MAX_VALUE = Decimal("10000000")
+MAX_DESCRIPTION = 2000  # characters, a line break one (the form, the service and the import alike)
 DEADLINE_DAYS_AFTER_PERIOD = 15
 
 
@@ -195,7 +196,7 @@ class Contribution(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     date = models.DateField(_("date"))
-    description = models.TextField(_("description"), max_length=2000)
+    description = models.TextField(_("description"), max_length=MAX_DESCRIPTION)
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, null=True, blank=True)
     hourly_rate = models.DecimalField(_("hourly rate (€)"), max_digits=8, decimal_places=2, null=True, blank=True)
     amount = models.DecimalField(_("amount (€)"), max_digits=12, decimal_places=2, null=True, blank=True)

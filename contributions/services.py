@@ -25,6 +25,7 @@ from audit.models import Action
 from audit.services import audit_record
 from contributions import figures
 from contributions.models import (
+    MAX_DESCRIPTION,
     MAX_HOURS,
     MAX_VALUE,
     Contribution,
@@ -36,7 +37,8 @@ from contributions.models import (
     ReportingPeriod,
     Status,
 )
-from lifeport.lib.money import format_euro
+from lifeport.lib.forms import one_line_break
+from lifeport.lib.money import format_euro, format_number
 from lifeport.lib.uploads import OFFICE_LIMITS, UnsafeFile, clean_file_name, detect_file_type
 from partners.models import Agreement, Partner
 from partners.permissions import acts_for, is_programme_staff
@@ -149,6 +151,15 @@ def _apply_and_validate(contribution: Contribution, *, today: date, lookups: Rul
     """Derive the period, the hourly rate and the value, then check every rule with a clear message."""
     lookups = lookups or RuleLookups()
     errors: dict[str, list[str]] = {}
+    contribution.description = one_line_break(contribution.description or "")
+    if len(contribution.description) > MAX_DESCRIPTION:
+        errors.setdefault("description", []).append(
+            _("At most %(max)s characters; this text has %(count)s.")
+            % {
+                "max": format_number(MAX_DESCRIPTION, get_language() or "nl"),
+                "count": format_number(len(contribution.description), get_language() or "nl"),
+            }
+        )
     if contribution.date:
         if contribution.date > today:
             errors.setdefault("date", []).append(_("The date cannot be in the future."))

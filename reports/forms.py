@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import ActionLine
+from lifeport.lib.forms import TextField
 from reports.selectors import period_choices
 
 
@@ -18,19 +19,14 @@ class ReportCreateForm(forms.Form):
 class NarrativeForm(forms.Form):
     """The executive summary and a remark per action line (one field per line, named remark_<code>)."""
 
-    summary = forms.CharField(
-        label=_("Executive summary"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 8})
-    )
+    summary = TextField(label=_("Executive summary"), required=False, max_length=10000, rows=8)
 
     def __init__(self, *args, action_lines: list[ActionLine], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.action_lines = action_lines
         for line in action_lines:
-            self.fields[f"remark_{line.code}"] = forms.CharField(
-                label=_("Remarks on %(line)s") % {"line": line.name},
-                required=False,
-                max_length=4000,
-                widget=forms.Textarea(attrs={"rows": 3}),
+            self.fields[f"remark_{line.code}"] = TextField(
+                label=_("Remarks on %(line)s") % {"line": line.name}, required=False, max_length=4000
             )
 
     @classmethod

@@ -104,3 +104,24 @@ class AmountField(forms.DecimalField):
             return parse_amount(str(value), get_language() or settings.LANGUAGE_CODE)
         except AmountRefused as refused:
             raise ValidationError(refused.message, code="invalid") from refused
+
+
+def one_line_break(text: str) -> str:
+    """Line breaks as one character, the way a browser counts them for `maxlength` (it submits "\\r\\n")."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class TextField(forms.CharField):
+    """Every multi-line text: a textarea whose `maxlength` and the server count a line break alike, as one
+    character, so a text the browser let through is never refused for its length (nor cut)."""
+
+    widget = forms.Textarea
+
+    def __init__(self, *, rows: int = 3, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": rows}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = one_line_break(value)
+        return super().to_python(value)

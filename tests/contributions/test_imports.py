@@ -382,3 +382,26 @@ def test_abandoned_imports_and_their_files_are_deleted_after_a_day(rate, nxp, nx
     assert list(ImportJob.objects.values_list("pk", flat=True)) == [recent.pk]
     assert not old_file.exists() and not orphan.exists()
     assert Path(settings.MEDIA_ROOT, recent.file.name).exists()
+
+
+@pytest.mark.parametrize("length", [2001, 4999, 10_000])
+def test_a_description_longer_than_the_forms_rule_is_refused_with_its_row_named(rate, nxp, nxp_rep, length):
+    data = csv_bytes(
+        [
+            ["Datum", "Actielijn", "Soort", "Uren", "Bedrag", "Omschrijving"],
+            ["2026-03-01", "Talent", "Uren", "4", "", "Gastles"],
+            ["2026-03-02", "Talent", "Uren", "4", "", "x" * length],
+        ]
+    )
+    result = run(data, nxp, nxp_rep, commit=True)
+    assert not result.imported and Contribution.objects.count() == 0
+    assert [(e.row, e.column) for e in result.errors] == [(3, "Omschrijving")]
+    assert "2.000" in result.errors[0].message or "5.000" in result.errors[0].message
+
+
+def test_a_description_of_2000_characters_with_line_breaks_imports(rate, nxp, nxp_rep):
+    text = "\r\n".join(["x" * 199] * 10) + "y"  # 2,000 characters with a break counted as one (2,009 as written)
+    data = xlsx([DUTCH, [date(2026, 3, 1), "Talent", "Uren", 4, None, text, None, None]])
+    result = run(data, nxp, nxp_rep, commit=True)
+    assert result.imported, result.errors
+    assert Contribution.objects.get().description == text.replace("\r\n", "\n")

@@ -516,3 +516,21 @@ def test_the_upload_still_needs_the_csrf_token(nxp, nxp_rep):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', browser.get(url).content.decode()).group(1)
     accepted = browser.post(url, {"file": SimpleUploadedFile("a.pdf", tiny_pdf()), "csrfmiddlewaretoken": token})
     assert accepted.status_code == 302 and Evidence.objects.count() == 1
+
+
+def test_a_pasted_text_of_2000_characters_with_ten_line_breaks_saves(client, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    lines = ["x" * 190] * 10 + ["y" * (2000 - 10 * 190 - 10)]
+    pasted = "\r\n".join(lines)  # as a browser submits it; its maxlength counts each break as one
+    assert len(pasted.replace("\r\n", "\n")) == 2000 and len(pasted) == 2010
+    response = client.post(reverse("contributions:create"), form_data(partner=nxp.pk, description=pasted))
+    assert response.status_code == 302, text(response)
+    assert Contribution.objects.get().description == pasted.replace("\r\n", "\n")
+    form = client.get(reverse("contributions:create")).content.decode()
+    assert 'maxlength="2000"' in form
+
+
+def test_a_text_of_2001_characters_is_refused_with_its_length(client, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    response = client.post(reverse("contributions:create"), form_data(partner=nxp.pk, description="z" * 2001))
+    assert response.status_code == 200 and not Contribution.objects.exists()
