@@ -33,7 +33,7 @@ def requires_two_factor(user: AbstractBaseUser) -> bool:
     """Director, office, staff and superusers must pass a second factor to use the app."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or user.is_superuser or is_programme_staff(user)
+    return user.is_staff or is_programme_staff(user)
 
 
 def has_two_factor(user: AbstractBaseUser) -> bool:

@@ -67,49 +67,44 @@ def action_line_or_404(code: str) -> ActionLine:
 # --- What a user may do --------------------------------------------------------------------------------
 
 
-def is_director(user: AnyUser) -> bool:
-    """The director and the programme office prepare the plan and run its workflow."""
-    return is_programme_staff(user)
-
-
 def can_manage_plan(user: AnyUser) -> bool:
-    return is_director(user)
+    return is_programme_staff(user)
 
 
 def can_edit_plan(user: AnyUser, plan: AnnualPlan) -> bool:
     """The plan as a whole (introduction, every line): the director, and only while draft."""
-    return plan.is_draft and is_director(user)
+    return plan.is_draft and is_programme_staff(user)
 
 
 def can_edit_line(user: AnyUser, plan: AnnualPlan, action_line: ActionLine) -> bool:
     """A line's activities, pledges, milestones and indicators: the director, or that line's lead; only in draft."""
-    return plan.is_draft and (is_director(user) or leads(user, action_line))
+    return plan.is_draft and (is_programme_staff(user) or leads(user, action_line))
 
 
 def editable_lines(user: AnyUser, plan: AnnualPlan) -> QuerySet[ActionLine]:
     if not plan.is_draft:
         return ActionLine.objects.none()
-    return ActionLine.objects.all() if is_director(user) else action_lines_led_by(user)
+    return ActionLine.objects.all() if is_programme_staff(user) else action_lines_led_by(user)
 
 
 def can_comment(user: AnyUser, plan: AnnualPlan) -> bool:
     """While the plan is in review, steering group members (and the director) comment per activity."""
-    return plan.is_in_review and (has_role(user, Role.STEERING) or is_director(user))
+    return plan.is_in_review and (has_role(user, Role.STEERING) or is_programme_staff(user))
 
 
 def can_resolve_comments(user: AnyUser, plan: AnnualPlan) -> bool:
-    return not plan.is_frozen and is_director(user)
+    return not plan.is_frozen and is_programme_staff(user)
 
 
 def can_record_progress(user: AnyUser, plan: AnnualPlan, action_line: ActionLine) -> bool:
     """Realisation, not plan: milestone status and indicator actuals of the adopted plan (director or lead)."""
-    return plan.is_adopted and (is_director(user) or leads(user, action_line))
+    return plan.is_adopted and (is_programme_staff(user) or leads(user, action_line))
 
 
 def progress_lines(user: AnyUser, plan: AnnualPlan) -> QuerySet[ActionLine]:
     if not plan.is_adopted:
         return ActionLine.objects.none()
-    return ActionLine.objects.all() if is_director(user) else action_lines_led_by(user)
+    return ActionLine.objects.all() if is_programme_staff(user) else action_lines_led_by(user)
 
 
 def check(allowed: bool) -> None:

@@ -40,7 +40,6 @@ from actionlines.permissions import (
     can_manage_plan,
     can_record_progress,
     can_resolve_comments,
-    is_director,
 )
 from audit.models import Action
 from audit.services import audit_record
@@ -50,7 +49,7 @@ from lifeport.lib.files import delete_file_on_commit, write_file_atomically
 from lifeport.lib.pdf import html_to_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message, not_finished_message
 from partners.models import Partner
-from partners.permissions import can_see_programme
+from partners.permissions import can_see_programme, is_programme_staff
 
 ACTIVITY_FIELDS = ("action_line", "title", "description", "lead_partner", "starts_on", "ends_on", "budget", "funder")
 PLEDGE_FIELDS = ("hours", "in_kind_value", "money")
@@ -734,7 +733,7 @@ DEMO_INDICATORS = [
 
 def _demo_director():
     user = get_user_model().objects.filter(username="directeur").first()
-    if user is not None and is_director(user):
+    if user is not None and is_programme_staff(user):
         return user
     return None
 

@@ -170,7 +170,7 @@ class ContributionFilterForm(forms.Form):
 
 
 def _reads_drafts(user) -> bool:
-    return user.is_superuser or is_programme_staff(user) or bool(own_partner_ids(user))
+    return is_programme_staff(user) or bool(own_partner_ids(user))
 
 
 class ImportForm(forms.Form):

@@ -52,11 +52,7 @@ def require_contributions_access(user: AnyUser) -> None:
 
 def sees_all_partners(user: AnyUser) -> bool:
     """Programme staff, the steering group and leads read (some of) every partner's contributions."""
-    return user.is_superuser or has_role(user, Role.DIRECTOR, Role.OFFICE, Role.STEERING, Role.LEAD)
-
-
-def _sees_drafts_of_everyone(user: AnyUser) -> bool:
-    return user.is_superuser or is_programme_staff(user)
+    return is_programme_staff(user) or has_role(user, Role.STEERING, Role.LEAD)
 
 
 def own_partners(user: AnyUser) -> list[Partner]:
@@ -81,7 +77,7 @@ def visibility_condition(user: AnyUser) -> Q | None:
     """
     if not can_use_contributions(user):
         return Q(pk__in=[])
-    if _sees_drafts_of_everyone(user):
+    if is_programme_staff(user):
         return None
     condition = Q(partner_id__in=own_partner_ids(user))
     if sees_all_partners(user):
@@ -116,14 +112,9 @@ def require_can_change(user: AnyUser, contribution: Contribution) -> None:
         raise PermissionDenied
 
 
-def can_review(user: AnyUser) -> bool:
-    """Approve, return, reopen and close periods: the director and the programme office."""
-    return user.is_authenticated and is_programme_staff(user)
-
-
 def require_reviewer(user: AnyUser) -> None:
     require_contributions_access(user)
-    if not can_review(user):
+    if not is_programme_staff(user):
         raise PermissionDenied
 
 

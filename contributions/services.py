@@ -41,7 +41,7 @@ from lifeport.lib.forms import one_line_break
 from lifeport.lib.money import format_euro, format_number
 from lifeport.lib.uploads import OFFICE_LIMITS, UnsafeFile, clean_file_name, detect_file_type
 from partners.models import Agreement, Partner
-from partners.permissions import acts_for, is_programme_staff
+from partners.permissions import acts_for, require_programme_staff
 
 EDITABLE_FIELDS = (
     "action_line",
@@ -429,17 +429,12 @@ def period_submit(*, partner: Partner, period: ReportingPeriod, acting_user) -> 
     return items
 
 
-def _check_reviewer(user) -> None:
-    if not is_programme_staff(user):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def contribution_approve(
     *, contribution: Contribution, acting_user, request: HttpRequest | None = None
 ) -> Contribution:
     """Approve a submitted contribution. Approving twice, even at once, approves it once (audit trail too)."""
-    _check_reviewer(acting_user)
+    require_programme_staff(acting_user)
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
     before = figures.entry(locked)
     locked.approve(by=acting_user)
@@ -455,7 +450,7 @@ def contribution_return(
     *, contribution: Contribution, acting_user, comment: str, request: HttpRequest | None = None
 ) -> Contribution:
     """Send a submitted contribution back to its partner with a comment they must act on."""
-    _check_reviewer(acting_user)
+    require_programme_staff(acting_user)
     if not comment.strip():
         raise ValidationError({"comment": _("Say what needs to change.")})
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -471,7 +466,7 @@ def contribution_reopen(
     *, contribution: Contribution, acting_user, reason: str, request: HttpRequest | None = None
 ) -> Contribution:
     """Reopen an approved contribution (director or office) so the partner can correct it; needs a reason."""
-    _check_reviewer(acting_user)
+    require_programme_staff(acting_user)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
     locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -626,7 +621,7 @@ def period_close(*, period: ReportingPeriod, acting_user) -> ReportingPeriod:
 
     Only after its deadline, and only once every submitted item in it has been reviewed.
     """
-    _check_reviewer(acting_user)
+    require_programme_staff(acting_user)
     locked = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
     if locked.is_closed:
         raise ValidationError(_("Reporting period %(period)s is already closed.") % {"period": locked.name})

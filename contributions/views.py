@@ -44,7 +44,6 @@ from contributions.models import (
 )
 from contributions.permissions import (
     can_change,
-    can_review,
     contribution_for_user,
     contributions_visible_to,
     evidence_for_user,
@@ -70,7 +69,7 @@ from contributions.tables import table_rows, table_values
 from lifeport.lib.money import format_number
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.models import Partner
-from partners.permissions import acts_for
+from partners.permissions import acts_for, is_programme_staff
 
 PAGE_SIZE = 50
 QUEUE_STATUSES = (Status.SUBMITTED, Status.APPROVED, Status.RETURNED)
@@ -159,7 +158,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "threshold": threshold,
         "needs_evidence": contribution.value > threshold and not evidence,
         "can_change": can_change(request.user, contribution),
-        "can_review": can_review(request.user),
+        "can_review": is_programme_staff(request.user),
         "acts_for_partner": acts_for(request.user, contribution.partner),
         "evidence_form": EvidenceForm(),
         "return_form": CommentForm(),
@@ -330,7 +329,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "status_rows": status_rows,
         "partner_rows": _partner_rows(totals, form) if partner is None else None,
         "to_submit": to_submit if partner is not None and acts_for(request.user, partner) else 0,
-        "can_close": can_review(request.user) and not period.is_closed,
+        "can_close": is_programme_staff(request.user) and not period.is_closed,
     }
     return render(request, "contributions/period_detail.html", context)
 
@@ -405,7 +404,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _reviewable(request: HttpRequest, pk: int) -> Contribution:
     """The contribution, for the director and office only: 404 if not visible, 403 for other readers."""
     contribution = contribution_for_user(request.user, pk)
-    if not can_review(request.user):
+    if not is_programme_staff(request.user):
         raise PermissionDenied
     return contribution
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from audit.permissions import can_read_audit_trail
 from contributions.figures import submitted_count
-from contributions.permissions import can_review, can_use_contributions
+from contributions.permissions import can_use_contributions
 from partners.permissions import can_see_programme, is_programme_staff
 from reports.permissions import can_see_dashboard, can_see_reports
 
@@ -43,7 +43,7 @@ def navigation(request: HttpRequest) -> dict:
     badges: dict[str, int] = {}
     if can_use_contributions(user):
         entries.insert(2, (reverse("contributions:list"), _("Contributions")))
-    if can_review(user):
+    if is_programme_staff(user):
         queue_url = reverse("contributions:queue")
         entries.insert(3, (queue_url, _("Review")))
         badges[queue_url] = submitted_count()  # the one query the menu adds (from the summary: constant cost)

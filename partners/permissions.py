@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user, get_user_perms, remove_perm
 
@@ -42,8 +43,18 @@ def has_role(user: AnyUser, *roles: Role) -> bool:
 
 
 def is_programme_staff(user: AnyUser) -> bool:
-    """Director and programme office: they see and manage everything."""
-    return has_role(user, Role.DIRECTOR, Role.OFFICE)
+    """Director and programme office: they see and manage everything — review and approve contributions,
+    run the annual plan, make reports and read their drafts, set the reminders' lead times.
+
+    The superuser rule, stated once: a superuser is programme staff (never less, never more).
+    """
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.DIRECTOR, Role.OFFICE))
+
+
+def require_programme_staff(user: AnyUser) -> None:
+    """For services: PermissionDenied unless `user` is programme staff."""
+    if not is_programme_staff(user):
+        raise PermissionDenied
 
 
 # Every grant and revoke below is recorded in the audit trail (who changed whose rights, from where);
@@ -190,8 +201,4 @@ def users_with_role(*roles: Role) -> QuerySet:
 
 def can_see_programme(user: AnyUser) -> bool:
     """Everyone who works in the programme; observers read issued reports only."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or has_role(
-        user, Role.DIRECTOR, Role.OFFICE, Role.STEERING, Role.REPRESENTATIVE, Role.LEAD
-    )
+    return is_programme_staff(user) or has_role(user, Role.STEERING, Role.REPRESENTATIVE, Role.LEAD)

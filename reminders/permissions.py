@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from partners.permissions import AnyUser, is_programme_staff
+from partners.permissions import AnyUser
 from reminders.models import Preference, Reminder
 
 
@@ -17,10 +17,6 @@ def reminder_for_user(user: AnyUser, pk: int) -> Reminder:
         return reminders_visible_to(user).get(pk=pk)
     except Reminder.DoesNotExist:
         raise Http404 from None
-
-
-def can_edit_lead_times(user: AnyUser) -> bool:
-    return is_programme_staff(user)
 
 
 def calendar_owner(token: str):

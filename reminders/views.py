@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from partners.permissions import is_programme_staff
 from reminders.forms import LeadTimesForm, PreferenceForm
 from reminders.models import LeadTimes
-from reminders.permissions import calendar_owner, can_edit_lead_times, reminder_for_user, reminders_visible_to
+from reminders.permissions import calendar_owner, reminder_for_user, reminders_visible_to
 from reminders.selectors import calendar_ics
 from reminders.services import (
     calendar_token_renew,
@@ -36,7 +37,7 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(reminders_visible_to(request.user).order_by("-sent_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "can_edit_lead_times": can_edit_lead_times(request.user)}
+    context = {"page": page, "can_edit_lead_times": is_programme_staff(request.user)}
     return render(request, "reminders/reminder_list.html", context)
 
 
@@ -102,7 +103,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def lead_times(request: HttpRequest) -> HttpResponse:
     """The programme office sets the lead times of every reminder rule."""
-    if not can_edit_lead_times(request.user):
+    if not is_programme_staff(request.user):
         raise PermissionDenied
     form = LeadTimesForm(request.POST if request.method == "POST" else None, instance=LeadTimes.current())
     if request.method == "POST" and form.is_valid():

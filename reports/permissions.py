@@ -18,10 +18,6 @@ from partners.permissions import AnyUser, can_see_programme, has_role, is_progra
 from reports.models import AUDIENCE_ALL, AUDIENCE_FIGURES, PartnerStatement, Report, ReportExport
 
 
-def can_manage_reports(user: AnyUser) -> bool:
-    return is_programme_staff(user)
-
-
 def can_read_draft_reports(user: AnyUser) -> bool:
     return is_programme_staff(user) or has_role(user, Role.STEERING)
 

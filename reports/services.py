@@ -25,7 +25,7 @@ from contributions.figures import Figures
 from lifeport.lib.files import delete_file_on_commit, sha256_of_file, write_file_atomically
 from lifeport.lib.pdf import render_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message
-from partners.permissions import acts_for, is_programme_staff
+from partners.permissions import acts_for, require_programme_staff
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
 from reports.models import (
     CURRENT_EXPORT_STATUSES,
@@ -60,11 +60,6 @@ from reports.selectors import (
 
 REPORT_TEMPLATE = "pdf/report.html"
 AUTHOR = "Lifeport Semicon Regiegroep"
-
-
-def _check_staff(user) -> None:
-    if not is_programme_staff(user):
-        raise PermissionDenied
 
 
 # --- reports --------------------------------------------------------------------------------------
@@ -151,7 +146,7 @@ def _next_version(period_key: str) -> int:
 
 def report_create(*, period_key: str, language: str, acting_user, summary: str = "", line_remarks=None) -> Report:
     """Start a draft report for a period; it gets the next version number of that period."""
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     try:
         period = parse_period(period_key)
     except PeriodError as error:
@@ -197,7 +192,7 @@ def report_new_version(*, report: Report, acting_user) -> Report:
 @transaction.atomic
 def report_update_narrative(*, report: Report, acting_user, summary: str, line_remarks: dict[str, str]) -> Report:
     """Save the executive summary and the remarks per line. A PDF made before no longer matches: it goes."""
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.status not in (*EDITABLE_STATUSES, ReportStatus.GENERATING):
         raise ReportStateError(_("An issued report cannot be changed; start a new version instead."))
@@ -217,7 +212,7 @@ def report_request_render(*, report: Report, acting_user) -> Report:
     """Queue the PDF rendering (on commit). The page polls the status until the PDF is ready or failed."""
     from reports.tasks import render_report
 
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.status == ReportStatus.GENERATING and not locked.render_is_stale:
         return locked  # already queued: a double click queues nothing more
@@ -295,7 +290,7 @@ def report_render_failed(*, report_id: int, token: str, error: str) -> bool:
 @transaction.atomic
 def report_issue(*, report: Report, acting_user) -> Report:
     """Issue the report: its data, PDF and SHA-256 are frozen from now on, with who issued it and when."""
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.READY:
         raise ReportStateError(_("Generate the PDF first; only a report with a ready PDF can be issued."))
@@ -453,7 +448,7 @@ def statements_create(*, year: int, acting_user) -> list[PartnerStatement]:
     """
     from reports.tasks import render_statement
 
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     data = programme_figures(period=parse_period(str(year)), language="nl")
     made = []
     for row in data.partners:
@@ -480,7 +475,7 @@ def statement_request_render(*, statement: PartnerStatement, acting_user) -> Par
     """Programme staff ask again for the PDF of a statement that has none (its render failed or was lost)."""
     from reports.tasks import render_statement
 
-    _check_staff(acting_user)
+    require_programme_staff(acting_user)
     locked = PartnerStatement.objects.select_for_update().get(pk=statement.pk)
     if locked.pdf:
         return locked

@@ -12,14 +12,13 @@ from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids
 from lifeport.lib.files import file_download
 from lifeport.lib.spreadsheet import XLSX_TYPE
-from partners.permissions import acts_for
+from partners.permissions import acts_for, is_programme_staff
 from reports import services
 from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
 from reports.forms import NarrativeForm, ReportCreateForm, StatementsCreateForm
 from reports.models import ExportStatus, ReportStateError, ReportStatus
 from reports.permissions import (
     can_export,
-    can_manage_reports,
     can_read_draft_reports,
     can_see_dashboard,
     can_see_reports,
@@ -86,13 +85,13 @@ def report_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     reports = reports_visible_to(request.user).select_related("issued_by", "created_by")
     return render(
-        request, "reports/report_list.html", {"reports": reports, "can_manage": can_manage_reports(request.user)}
+        request, "reports/report_list.html", {"reports": reports, "can_manage": is_programme_staff(request.user)}
     )
 
 
 @login_required
 def report_create(request: HttpRequest) -> HttpResponse:
-    if not can_manage_reports(request.user):
+    if not is_programme_staff(request.user):
         raise PermissionDenied
     form = ReportCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -112,7 +111,7 @@ def report_create(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's page: status and actions, the narrative form (director, office) and the HTML preview."""
     report = report_for_user(request.user, pk)
-    can_edit = can_manage_reports(request.user) and (report.is_editable or report.status == ReportStatus.GENERATING)
+    can_edit = is_programme_staff(request.user) and (report.is_editable or report.status == ReportStatus.GENERATING)
     lines = list(ActionLine.objects.all())
     form = NarrativeForm(request.POST or None, initial=NarrativeForm.initial_for(report), action_lines=lines)
     if request.method == "POST":
@@ -130,7 +129,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = services.report_context(
         report=report, data=services.report_preview_data(report, lines=lines), for_pdf=False
     )
-    context.update(form=form, can_edit=can_edit, can_manage=can_manage_reports(request.user))
+    context.update(form=form, can_edit=can_edit, can_manage=is_programme_staff(request.user))
     audience = export_audience(request.user, report)
     current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
     context.update(exports=current, can_export=audience is not None, export_audience=audience)
@@ -143,13 +142,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment that polls the rendering until the PDF is ready or has failed."""
     report = report_for_user(request.user, pk)
-    return render(request, "reports/_status.html", {"report": report, "can_manage": can_manage_reports(request.user)})
+    return render(request, "reports/_status.html", {"report": report, "can_manage": is_programme_staff(request.user)})
 
 
 def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
     """Not visible → 404, visible but not the director's or office's → 403, then only POST (405)."""
     report = report_for_user(request.user, pk)
-    if not can_manage_reports(request.user):
+    if not is_programme_staff(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -242,14 +241,14 @@ def statement_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = StatementsCreateForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST":
-        if not can_manage_reports(request.user):
+        if not is_programme_staff(request.user):
             raise PermissionDenied
         if form.is_valid():
             made = services.statements_create(year=form.cleaned_data["year"], acting_user=request.user)
             messages.success(request, _("%(count)d year statements made.") % {"count": len(made)})
             return redirect("reports:statements")
     statements = statements_visible_to(request.user)
-    context = {"statements": statements, "form": form, "can_manage": can_manage_reports(request.user)}
+    context = {"statements": statements, "form": form, "can_manage": is_programme_staff(request.user)}
     return render(request, "reports/statement_list.html", context)
 
 
@@ -269,7 +268,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "statement": statement,
         "data": statement_data_from_json(statement.data),
         "can_confirm": can_confirm,
-        "can_manage": can_manage_reports(request.user),
+        "can_manage": is_programme_staff(request.user),
     }
     return render(request, "reports/statement_detail.html", context)
 
@@ -278,7 +277,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def statement_generate(request: HttpRequest, pk: int) -> HttpResponse:
     """Programme staff ask again for a statement's PDF (after a failed or lost render)."""
     statement = statement_for_user(request.user, pk)
-    if not can_manage_reports(request.user):
+    if not is_programme_staff(request.user):
         raise PermissionDenied
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])

@@ -22,8 +22,8 @@ def pct(value: Decimal | None) -> str:
 
 
 @register.filter
-def is_director(user) -> bool:
-    """{% if user|is_director %}: the director and the programme office (their overview is their landing page)."""
-    from partners.permissions import is_programme_staff
+def is_programme_staff(user) -> bool:
+    """{% if user|is_programme_staff %}: the director and the office (their overview is their landing page)."""
+    from partners import permissions
 
-    return is_programme_staff(user)
+    return permissions.is_programme_staff(user)

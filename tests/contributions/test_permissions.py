@@ -8,7 +8,6 @@ from django.http import Http404
 from contributions.models import Evidence
 from contributions.permissions import (
     can_change,
-    can_review,
     contribution_for_user,
     contributions_visible_to,
     evidence_for_user,
@@ -16,7 +15,7 @@ from contributions.permissions import (
     partners_selectable_by,
 )
 from partners.models import Role
-from partners.permissions import grant_partner_representative
+from partners.permissions import grant_partner_representative, is_programme_staff
 from tests.factories import ContributionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +77,7 @@ def test_the_director_and_office_read_everything_drafts_included(request, items,
     user = request.getfixturevalue(persona)
     assert visible(user, items) == ALL
     assert readable_files(user, items) == ALL
-    assert can_review(user)
+    assert is_programme_staff(user)
 
 
 @pytest.mark.parametrize("persona", ["steering", "talent_lead"])
@@ -88,7 +87,7 @@ def test_the_steering_group_and_leads_read_submitted_and_approved_items_only(req
     assert readable_files(user, items) == NOT_DRAFTS
     with pytest.raises(Http404):
         contribution_for_user(user, items["nxp_returned"].pk)
-    assert not can_review(user)
+    assert not is_programme_staff(user)
 
 
 def test_a_lead_reads_submitted_items_of_every_line_not_just_their_own(items, talent_lead):

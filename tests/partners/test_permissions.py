@@ -60,3 +60,25 @@ def test_representatives_never_include_inactive_users_or_the_anonymous_row(progr
     active = UserFactory(partner=nxp)
     UserFactory(partner=nxp, is_active=False)
     assert list(representatives_of(nxp)) == [active]
+
+
+@pytest.mark.django_db
+def test_a_superuser_is_programme_staff_approves_and_reads_a_draft_report(client, programme, nxp, director):
+    from django.urls import reverse
+
+    from contributions.models import Status
+    from partners.permissions import is_programme_staff
+    from reports.services import report_create
+    from tests.factories import ContributionFactory
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    assert is_programme_staff(superuser)
+    item = ContributionFactory(partner=nxp, submitted=True)
+    client.force_login(superuser)
+    response = client.post(reverse("contributions:approve", args=[item.pk]))
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.status == Status.APPROVED and item.reviewed_by == superuser
+    draft = report_create(period_key="2026", language="nl", acting_user=director)
+    page = client.get(reverse("reports:detail", args=[draft.pk]))
+    assert page.status_code == 200 and draft.title in page.content.decode()
