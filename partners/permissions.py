@@ -4,6 +4,7 @@ The only module (with actionlines' use of it) that talks to django-guardian: "ac
 "leads action line Y" are object permissions; roles are Django groups named after `Role`.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
@@ -168,7 +169,9 @@ def partners_for(user: AnyUser) -> QuerySet[Partner]:
 
 
 def acts_for(user: AnyUser, partner: Partner) -> bool:
-    return user.is_authenticated and user.has_perm(ACT_FOR_PARTNER, partner)
+    """The one "acts for partner X": a grant to the user or to one of their groups (`partners_for`). A role
+    alone grants no partner, and neither does being a superuser (a superuser is programme staff, no more)."""
+    return user.is_authenticated and user.is_active and partners_for(user).filter(pk=partner.pk).exists()
 
 
 def action_lines_led_by(user: AnyUser) -> QuerySet[ActionLine]:
@@ -181,18 +184,44 @@ def leads(user: AnyUser, action_line: ActionLine) -> bool:
     return user.is_authenticated and user.has_perm(LEAD_ACTION_LINE, action_line)
 
 
-def representatives_of(partners: Partner | Iterable[Partner]) -> QuerySet:
-    """Active users who act for the given partner(s): selected by permission, never "all users"."""
-    ids = [partners.pk] if isinstance(partners, Partner) else [p.pk for p in partners]
-    return (
-        get_user_model()
-        .objects.filter(
-            is_active=True,
-            partneruserobjectpermission__content_object_id__in=ids,
-            partneruserobjectpermission__permission__codename="act_for_partner",
-        )
-        .distinct()
+def _act_for_grants(partner_ids: list[int]) -> tuple[QuerySet, QuerySet]:
+    """The grants to act for these partners: to users, and to groups (then to each active member)."""
+    codename = ACT_FOR_PARTNER.split(".")[1]
+    to_users = PartnerUserObjectPermission.objects.filter(
+        permission__codename=codename, content_object_id__in=partner_ids, user__is_active=True
     )
+    to_groups = PartnerGroupObjectPermission.objects.filter(
+        permission__codename=codename, content_object_id__in=partner_ids, group__user__is_active=True
+    )
+    return to_users, to_groups
+
+
+def _partner_ids(partners: Partner | Iterable[Partner]) -> list[int]:
+    return [partners.pk] if isinstance(partners, Partner) else [p.pk for p in partners]
+
+
+def representatives_of(partners: Partner | Iterable[Partner]) -> QuerySet:
+    """Active users who act for the given partner(s), granted themselves or through a group (as `acts_for`):
+    selected by permission, never "all users"."""
+    to_users, to_groups = _act_for_grants(_partner_ids(partners))
+    return get_user_model().objects.filter(
+        Q(pk__in=to_users.values("user_id")) | Q(pk__in=to_groups.values("group__user")), is_active=True
+    )
+
+
+def representative_pairs(partner_ids: Iterable[int]) -> dict[int, list[int]]:
+    """{partner id: [user ids of its active representatives]} (user and group grants alike) in one query."""
+    ids = list(partner_ids)
+    if not ids:
+        return {}
+    to_users, to_groups = _act_for_grants(ids)
+    pairs = to_users.values_list("content_object_id", "user_id").union(
+        to_groups.values_list("content_object_id", "group__user")
+    )
+    result: dict[int, set[int]] = defaultdict(set)
+    for partner_id, user_id in pairs:
+        result[partner_id].add(user_id)
+    return {partner_id: sorted(users) for partner_id, users in result.items()}
 
 
 def users_with_role(*roles: Role) -> QuerySet:

@@ -1,7 +1,5 @@
 """Read models for reminders: who is missing a period, who represents whom, and a person's calendar."""
 
-from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,7 +9,14 @@ from django.urls import NoReverseMatch, reverse
 from actionlines.models import ActionLine, Milestone, PlanStatus
 from contributions.models import Contribution, ReportingPeriod, Status
 from partners.models import Agreement, Partner, Role
-from partners.permissions import action_lines_led_by, leads, partners_for, representatives_of, roles_of, users_with_role
+from partners.permissions import (
+    action_lines_led_by,
+    leads,
+    partners_for,
+    representatives_of,
+    roles_of,
+    users_with_role,
+)
 
 COUNTS_AS_SUBMITTED = (Status.SUBMITTED, Status.APPROVED)
 
@@ -58,22 +63,6 @@ def still_missing(*, period_id: int, partner_id: int, deadline: date, user) -> t
         .values_list("name", "period_name")
         .first()
     )
-
-
-def representative_pairs(partner_ids: Iterable[int]) -> dict[int, list[int]]:
-    """{partner id: [user ids of its active representatives]} in one query."""
-    ids = list(partner_ids)
-    if not ids:
-        return {}
-    pairs = representatives_of(Partner(pk=pk) for pk in ids).values_list(
-        "pk", "partneruserobjectpermission__content_object_id"
-    )
-    result: dict[int, list[int]] = defaultdict(list)
-    wanted = set(ids)
-    for user_id, partner_id in pairs:
-        if partner_id in wanted:
-            result[partner_id].append(user_id)
-    return {partner_id: sorted(users) for partner_id, users in result.items()}
 
 
 def open_milestones() -> QuerySet[Milestone]:

@@ -32,7 +32,7 @@ from actionlines.models import AnnualPlan, Milestone
 from contributions.models import Contribution, ReportingPeriod
 from contributions.models import Status as ContributionStatus
 from partners.models import Agreement, Role
-from partners.permissions import is_programme_staff, users_with_role
+from partners.permissions import is_programme_staff, representative_pairs, users_with_role
 from partners.selectors import agreement_status
 from reminders.models import LeadTimes, Preference, Reminder, Rule, Status, new_calendar_token
 from reminders.selectors import (
@@ -40,7 +40,6 @@ from reminders.selectors import (
     milestone_people,
     open_milestones,
     partners_missing,
-    representative_pairs,
     represents,
     safe_path,
     still_missing,

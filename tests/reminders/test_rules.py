@@ -344,3 +344,22 @@ def test_a_user_without_an_email_address_still_sees_the_reminder_in_the_app(run_
 def test_roles_are_not_enough_to_be_a_representative_recipient(run_job, programme):
     UserFactory(username="rep-without-partner", role=Role.REPRESENTATIVE)
     assert run_job(date(2026, 4, 8)) == 0
+
+
+def test_a_representative_granted_through_a_group_gets_the_partners_reminders(run_job, nxp):
+    from django.contrib.auth.models import Group
+    from guardian.shortcuts import assign_perm
+
+    from partners.permissions import ACT_FOR_PARTNER, acts_for, partners_for
+
+    team = Group.objects.create(name="Team NXP")
+    assign_perm(ACT_FOR_PARTNER, team, nxp)
+    member = UserFactory(username="team-nxp")
+    member.groups.add(team)
+    assert acts_for(member, nxp) and list(partners_for(member)) == [nxp]
+    run_job(date(2026, 4, 8))
+    assert _to() == ["team-nxp@example.org"]
+    mail.outbox.clear()
+    contribution(nxp, status="returned", reviewed_at=_returned_on(date(2026, 5, 4)), review_comment="Bon?")
+    run_job(date(2026, 5, 9))
+    assert _to() == ["team-nxp@example.org"] and "Bon?" in mail.outbox[0].body
