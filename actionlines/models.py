@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -319,9 +319,6 @@ class MilestoneQuerySet(models.QuerySet):
     def overdue(self, on: date) -> "MilestoneQuerySet":
         """Not done and past the due date (whatever status was last entered)."""
         return self.open().filter(due_on__lt=on)
-
-    def due_within(self, on: date, days: int) -> "MilestoneQuerySet":
-        return self.open().filter(due_on__gte=on, due_on__lte=on + timedelta(days=days))
 
 
 class Milestone(models.Model):

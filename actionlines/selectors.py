@@ -32,7 +32,7 @@ from actionlines.models import (
 )
 from contributions import figures
 from contributions.figures import Figures
-from contributions.models import Contribution, ReportingPeriod, Status
+from contributions.models import SUBMITTED_OR_APPROVED, Contribution, ReportingPeriod, Status
 from partners.models import Partner
 from partners.selectors import AgreementStatus, agreement_status, partners_by_name
 
@@ -59,12 +59,6 @@ def plan_pdf_state(plan: AnnualPlan) -> dict[str, PlanPDF | None]:
     requests = list(plan.pdfs.order_by("-requested_at", "-id"))
     ready = next((r for r in requests if r.status == PlanPDFStatus.READY), None)
     return {"pdf": requests[0] if requests else None, "ready": ready}
-
-
-def adopted_activities(*, year: int, action_line: ActionLine | None = None) -> QuerySet[Activity]:
-    """The activities a contribution of `year` may be linked to (those of the adopted plan)."""
-    qs = Activity.objects.filter(plan__year=year, plan__status=PlanStatus.ADOPTED).select_related("action_line")
-    return qs.filter(action_line=action_line) if action_line is not None else qs
 
 
 # --- Plan contents (detail page, PDF, XLSX) --------------------------------------------------------
@@ -189,9 +183,6 @@ class Boundary:
     def activity_past(self, activity: Activity) -> bool:
         return activity.pk in self.activity_ids
 
-    def milestone_past(self, milestone: Milestone) -> bool:
-        return milestone.pk in self.milestone_ids
-
 
 def plan_boundary(
     plan: AnnualPlan, *, on: date | None = None, status: AgreementStatus | None = None, realisation=None
@@ -286,10 +277,6 @@ class RealisationRow:
     @property
     def pct_hours(self) -> Decimal | None:
         return percentage(self.approved.hours, self.pledged.hours)
-
-    @property
-    def pct_in_kind_value(self) -> Decimal | None:
-        return percentage(self.approved.in_kind_value, self.pledged.in_kind_value)
 
     @property
     def pct_money(self) -> Decimal | None:
@@ -388,7 +375,7 @@ def _realised(plan: AnnualPlan) -> figures.Totals:
     activity, partner and status (one summary read)."""
     return figures.totals(
         by=("action_line", "activity", "partner", "status"),
-        statuses=(Status.APPROVED, Status.SUBMITTED),
+        statuses=SUBMITTED_OR_APPROVED,
         date_from=date(plan.year, 1, 1),
         date_to=date(plan.year, 12, 31),
     )

@@ -5,9 +5,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import ActionLine, Activity, PlanStatus
-from contributions.models import MAX_DESCRIPTION, Kind, ReportingPeriod, Status
+from contributions.models import MAX_DESCRIPTION, SUBMITTED_OR_APPROVED, Kind, ReportingPeriod, Status
 from contributions.permissions import (
-    READABLE_BY_ALL_READERS,
     own_partner_ids,
     own_partners,
     partners_selectable_by,
@@ -141,7 +140,7 @@ class ContributionFilterForm(forms.Form):
             self.fields["partner"].empty_label = _("All partners")
         self.fields["period"].empty_label = _("All periods")
         self.fields["action_line"].empty_label = _("All action lines")
-        statuses = Status.choices if _reads_drafts(user) else [(s.value, s.label) for s in READABLE_BY_ALL_READERS]
+        statuses = Status.choices if _reads_drafts(user) else [(s.value, s.label) for s in SUBMITTED_OR_APPROVED]
         self.fields["status"].choices = [("", _("All statuses")), *statuses]
         if fields is not None:
             for name in list(self.fields):

@@ -41,6 +41,12 @@ class Status(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
+# The status groups, each named once: what a representative may still change, and what counts as submitted
+# (readers outside the partner see these; a period with one of them needs no reminder).
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+SUBMITTED_OR_APPROVED = (Status.SUBMITTED, Status.APPROVED)
+
+
 class TransitionError(Exception):
     """A status change that the workflow does not allow (e.g. approving a draft)."""
 
@@ -152,8 +158,7 @@ class HourlyRate(models.Model):
 
 
 class ContributionQuerySet(models.QuerySet):
-    def for_partner(self, partner: Partner) -> "ContributionQuerySet":
-        return self.filter(partner=partner)
+    """The status groups as verbs; callers use these, never a status filter of their own."""
 
     def approved(self) -> "ContributionQuerySet":
         return self.filter(status=Status.APPROVED)
@@ -161,18 +166,16 @@ class ContributionQuerySet(models.QuerySet):
     def submitted(self) -> "ContributionQuerySet":
         return self.filter(status=Status.SUBMITTED)
 
-    def drafts(self) -> "ContributionQuerySet":
-        return self.filter(status__in=[Status.DRAFT, Status.RETURNED])
+    def returned(self) -> "ContributionQuerySet":
+        return self.filter(status=Status.RETURNED)
 
-    def not_drafts(self) -> "ContributionQuerySet":
-        """What people outside the partner may see: submitted and approved items, never drafts."""
-        return self.filter(status__in=[Status.SUBMITTED, Status.APPROVED])
+    def editable(self) -> "ContributionQuerySet":
+        """Drafts and returned items: what the partner's representatives may still change and submit."""
+        return self.filter(status__in=EDITABLE)
 
-    def in_kind(self) -> "ContributionQuerySet":
-        return self.filter(kind__in=IN_KIND)
-
-    def funded(self) -> "ContributionQuerySet":
-        return self.filter(kind=Kind.MONEY)
+    def submitted_or_approved(self) -> "ContributionQuerySet":
+        """What people outside the partner may see, and what counts as submitted for a period."""
+        return self.filter(status__in=SUBMITTED_OR_APPROVED)
 
 
 class Contribution(models.Model):
@@ -265,13 +268,9 @@ class Contribution(models.Model):
         return reverse("contributions:detail", args=[self.pk])
 
     @property
-    def is_in_kind(self) -> bool:
-        return self.kind in IN_KIND
-
-    @property
     def is_editable(self) -> bool:
         """Representatives may change drafts and returned items only."""
-        return self.status in (Status.DRAFT, Status.RETURNED)
+        return self.status in EDITABLE
 
     def compute_value(self) -> Decimal:
         """hours × hourly rate for staff hours, else the amount; rounded to cents."""

@@ -26,7 +26,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from contributions.models import Contribution, Evidence, ImportJob, ReportingPeriod, Status
+from contributions.models import SUBMITTED_OR_APPROVED, Contribution, Evidence, ImportJob, ReportingPeriod
 from partners.models import Partner, Role
 from partners.permissions import (
     AnyUser,
@@ -36,8 +36,6 @@ from partners.permissions import (
     is_programme_staff,
     partners_for,
 )
-
-READABLE_BY_ALL_READERS = (Status.SUBMITTED, Status.APPROVED)
 
 
 def can_use_contributions(user: AnyUser) -> bool:
@@ -81,7 +79,7 @@ def visibility_condition(user: AnyUser) -> Q | None:
         return None
     condition = Q(partner_id__in=own_partner_ids(user))
     if sees_all_partners(user):
-        condition |= Q(status__in=READABLE_BY_ALL_READERS)
+        condition |= Q(status__in=SUBMITTED_OR_APPROVED)
     return condition
 
 

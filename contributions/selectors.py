@@ -18,11 +18,6 @@ from contributions.permissions import contributions_visible_to, visibility_condi
 from lifeport.lib.money import format_euro, format_number
 from partners.models import Partner
 
-
-def status_labels() -> dict[str, str]:
-    return {s.value: str(s.label) for s in Status}
-
-
 # --- Lists: the filters of the list page (also used by the export) and keyset pagination ---------------
 
 

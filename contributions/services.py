@@ -387,7 +387,7 @@ def _insert(
 
 def submittable_in_period(*, partner: Partner, period: ReportingPeriod):
     """The drafts and returned items that "submit period" would submit."""
-    return Contribution.objects.filter(partner=partner, period=period).drafts().select_related("action_line")
+    return Contribution.objects.filter(partner=partner, period=period).editable().select_related("action_line")
 
 
 def _needs_evidence(contribution: Contribution, threshold: Decimal) -> bool:
@@ -630,7 +630,7 @@ def period_close(*, period: ReportingPeriod, acting_user) -> ReportingPeriod:
             _("Reporting period %(period)s can be closed after its deadline (%(deadline)s).")
             % {"period": locked.name, "deadline": locked.deadline.strftime("%d-%m-%Y")}
         )
-    waiting = locked.contributions.filter(status=Status.SUBMITTED).count()
+    waiting = locked.contributions.submitted().count()
     if waiting:
         raise ValidationError(
             ngettext(

@@ -33,6 +33,7 @@ from contributions.forms import (
     add_service_errors,
 )
 from contributions.models import (
+    EDITABLE,
     Contribution,
     ContributionPolicy,
     HourlyRate,
@@ -320,7 +321,7 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         by=("partner", "status"), condition=visibility_condition(request.user), partner=partner, period=period
     )
     status_rows = _status_rows(totals)
-    to_submit = sum(found.count for status, found in status_rows if found and status in _EDITABLE)
+    to_submit = sum(found.count for status, found in status_rows if found and status in EDITABLE)
     context = {
         "period": period,
         "form": form,
@@ -332,9 +333,6 @@ def period_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_close": is_programme_staff(request.user) and not period.is_closed,
     }
     return render(request, "contributions/period_detail.html", context)
-
-
-_EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
 def _partner_rows(totals, form) -> list:

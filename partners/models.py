@@ -28,13 +28,6 @@ class Helix(models.TextChoices):
     INTERMEDIARY = "intermediary", _("Intermediary")
 
 
-class PartnerQuerySet(models.QuerySet):
-    def active_on(self, day: date) -> "PartnerQuerySet":
-        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(
-            Q(active_to__isnull=True) | Q(active_to__gte=day)
-        )
-
-
 class Partner(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=40, unique=True)
@@ -50,8 +43,6 @@ class Partner(models.Model):
     )
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active to"), null=True, blank=True)
-
-    objects = PartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

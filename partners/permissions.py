@@ -120,18 +120,6 @@ def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, a
         )
 
 
-def revoke_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, acting_user=None, request=None) -> None:
-    if LEAD_ACTION_LINE.split(".")[1] in user_permissions_on(user, action_line):
-        remove_perm(LEAD_ACTION_LINE, user, action_line)
-        _audit(
-            acting_user,
-            "permission_revoked",
-            action_line,
-            request,
-            {"user": user.get_username(), "permission": LEAD_ACTION_LINE},
-        )
-
-
 def user_permissions_on(user: AbstractBaseUser, obj) -> set[str]:
     """The codenames of the object permissions `user` holds directly on `obj` (fresh from the database)."""
     return set(get_user_perms(user, obj).values_list("codename", flat=True)) if user.pk else set()

@@ -7,7 +7,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.urls import NoReverseMatch, reverse
 
 from actionlines.models import ActionLine, Milestone, PlanStatus
-from contributions.models import Contribution, ReportingPeriod, Status
+from contributions.models import Contribution, ReportingPeriod
 from partners.models import Agreement, Partner, Role
 from partners.permissions import (
     action_lines_led_by,
@@ -17,8 +17,6 @@ from partners.permissions import (
     roles_of,
     users_with_role,
 )
-
-COUNTS_AS_SUBMITTED = (Status.SUBMITTED, Status.APPROVED)
 
 
 def safe_path(build) -> str:
@@ -40,7 +38,7 @@ def parties_of_period(period: ReportingPeriod) -> QuerySet[Partner]:
 
 def partners_missing(period: ReportingPeriod) -> list[Partner]:
     """Parties with nothing submitted (submitted or approved) for `period`, by name. One query."""
-    submitted = Contribution.objects.filter(partner=OuterRef("pk"), period_id=period.pk, status__in=COUNTS_AS_SUBMITTED)
+    submitted = Contribution.objects.submitted_or_approved().filter(partner=OuterRef("pk"), period_id=period.pk)
     return list(parties_of_period(period).filter(~Exists(submitted)).order_by("name"))
 
 
@@ -53,7 +51,7 @@ def still_missing(*, period_id: int, partner_id: int, deadline: date, user) -> t
     """(partner name, period name) when the period is still open with this deadline, the partner has still
     submitted nothing for it and `user` still acts for the partner; else None. One query."""
     period = ReportingPeriod.objects.open().filter(pk=period_id, deadline=deadline).values("name")[:1]
-    submitted = Contribution.objects.filter(partner_id=partner_id, period_id=period_id, status__in=COUNTS_AS_SUBMITTED)
+    submitted = Contribution.objects.submitted_or_approved().filter(partner_id=partner_id, period_id=period_id)
     return (
         Partner.objects.filter(pk=partner_id)
         .annotate(

@@ -30,7 +30,6 @@ from django.utils.translation import ngettext
 
 from actionlines.models import AnnualPlan, Milestone
 from contributions.models import Contribution, ReportingPeriod
-from contributions.models import Status as ContributionStatus
 from partners.models import Agreement, Role
 from partners.permissions import is_programme_staff, representative_pairs, users_with_role
 from partners.selectors import agreement_status
@@ -153,9 +152,9 @@ def _returned(day: date, lead: LeadTimes) -> list[Due]:
     returned_on = day - timedelta(days=lead.returned_days)
     start, end = _returned_on(returned_on)
     items = list(
-        Contribution.objects.filter(
-            status=ContributionStatus.RETURNED, reviewed_at__gte=start, reviewed_at__lt=end
-        ).values_list("pk", "partner_id")
+        Contribution.objects.returned()
+        .filter(reviewed_at__gte=start, reviewed_at__lt=end)
+        .values_list("pk", "partner_id")
     )
     reps = representative_pairs({partner_id for _pk, partner_id in items})
     return [
@@ -332,7 +331,8 @@ def _message_period_missing(params: dict, deadline: date, lead_days: int, user) 
 def _message_returned(params: dict, deadline: date, lead_days: int, user) -> Message | None:
     contribution = (
         Contribution.objects.select_related("partner", "action_line")
-        .filter(pk=params["contribution"], partner_id=params["partner"], status=ContributionStatus.RETURNED)
+        .returned()
+        .filter(pk=params["contribution"], partner_id=params["partner"])
         .filter(represents(user, params["partner"]))
         .first()
     )

@@ -37,9 +37,6 @@ class ReportQuerySet(models.QuerySet):
     def issued(self) -> "ReportQuerySet":
         return self.filter(status=ReportStatus.ISSUED)
 
-    def for_period(self, period_key: str) -> "ReportQuerySet":
-        return self.filter(period_key=period_key)
-
 
 def report_pdf_path(instance: "Report", filename: str) -> str:
     return f"reports/{instance.period_key}/{filename}"

@@ -38,7 +38,7 @@ from actionlines.selectors import (
 )
 from contributions import figures
 from contributions.figures import Figures
-from contributions.models import ReportingPeriod, Status
+from contributions.models import SUBMITTED_OR_APPROVED, ReportingPeriod, Status
 from partners.models import Agreement, Helix, Partner
 from partners.selectors import AgreementStatus, agreement_status, partners_by_name
 
@@ -501,7 +501,7 @@ def _read(
     shared = plan is not None and (period.starts_on, period.ends_on) == (date(year, 1, 1), date(year, 12, 31))
     read = figures.totals(
         by=("partner", "action_line", "activity", "status"),
-        statuses=(Status.APPROVED, Status.SUBMITTED),
+        statuses=SUBMITTED_OR_APPROVED,
         date_from=period.starts_on,
         date_to=period.ends_on,
     )
