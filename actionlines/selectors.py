@@ -262,6 +262,25 @@ def elapsed_fraction(start: date, end: date, on: date) -> Decimal:
     return Decimal((on - start).days + 1) / Decimal((end - start).days + 1)
 
 
+def on_track(pledged: Pledged, approved: Figures, expected: Decimal) -> str:
+    """The one on-track rule of every row (an activity, an action line, a partner, the total): what was approved
+    against what was pledged, given the share `expected` of the row's period that has passed."""
+    pledge, realised = pledged.total_value, approved.total_value
+    if not pledge:  # hours-only pledges are judged on hours
+        pledge, realised = pledged.hours, approved.hours
+    if not pledge:
+        return Progress.WITHOUT_PLEDGE if approved.count else Progress.NO_PLEDGE
+    if realised >= pledge:
+        return Progress.MET
+    if expected == 0:
+        return Progress.NOT_STARTED
+    return Progress.ON_TRACK if realised >= pledge * expected else Progress.BEHIND
+
+
+def _weight(pledged: Pledged) -> Decimal:
+    return pledged.total_value or pledged.hours
+
+
 @dataclass
 class RealisationRow:
     """Pledged against approved (and, separately, submitted) contributions for one line, activity or partner."""
@@ -273,6 +292,7 @@ class RealisationRow:
     expected: Decimal  # the fraction of the period that has passed
     forecast: str | None = None
     projected_value: Decimal | None = None
+    unlinked: Figures = field(default_factory=Figures)  # a line's approved items linked to none of its activities
 
     @property
     def pct_hours(self) -> Decimal | None:
@@ -292,16 +312,7 @@ class RealisationRow:
 
     @property
     def progress(self) -> str:
-        pledged, realised = self.pledged.total_value, self.approved.total_value
-        if not pledged:  # hours-only pledges are judged on hours
-            pledged, realised = self.pledged.hours, self.approved.hours
-        if not pledged:
-            return Progress.WITHOUT_PLEDGE if self.approved.count else Progress.NO_PLEDGE
-        if realised >= pledged:
-            return Progress.MET
-        if self.expected == 0:
-            return Progress.NOT_STARTED
-        return Progress.ON_TRACK if realised >= pledged * self.expected else Progress.BEHIND
+        return on_track(self.pledged, self.approved, self.expected)
 
     @property
     def progress_label(self) -> str:
@@ -407,13 +418,26 @@ def plan_progress(
     partner, a forecast whether its pledges are met by the end of the agreement (or of the year) at the pace of
     its approved contributions so far.
 
-    Queries, whatever the number of rows: the plan's pledges, and what the caller does not pass: `status`
-    (`agreement_status(on=on)`, two), `lines` (every action line), `partners` (partners the caller has read, by
-    name; the agreement's parties otherwise: the partners shown are read only when they hold others) and
-    `realised` (see `_realised`).
+    A line's row is the sum of its activities' rows (pledges are made to activities), judged by the same
+    `on_track` rule with their pledge-weighted share of time passed, so a line and its activities cannot
+    contradict each other; what was approved on the line without an activity is the line's `unlinked`.
+
+    Queries, whatever the number of rows: the plan's pledges, the activities of the plan's year, and what the
+    caller does not pass: `status` (`agreement_status(on=on)`, two), `lines` (every action line), `partners`
+    (partners the caller has read, by name; the agreement's parties otherwise: the partners shown are read only
+    when they hold others) and `realised` (see `_realised`).
     """
     realised = _realised(plan) if realised is None else realised
-    return _progress(plan, on, status, lines, partners, realised, _pledges(plan))
+    progress, _activities = _progress(
+        plan, on, status, lines, partners, realised, _pledges(plan), _year_activities(plan)
+    )
+    return progress
+
+
+def _year_activities(plan: AnnualPlan) -> list[Activity]:
+    """Every activity of the plan's year (any version): the plan's own, and the keys that let links to another
+    version count (one query)."""
+    return list(Activity.objects.filter(plan__year=plan.year).select_related("action_line", "lead_partner"))
 
 
 def _pledges(plan: AnnualPlan) -> list[tuple]:
@@ -425,6 +449,68 @@ def _pledges(plan: AnnualPlan) -> list[tuple]:
     )
 
 
+def _activity_rows(
+    plan: AnnualPlan,
+    year_activities: list[Activity],
+    realised: figures.Totals,
+    pledges: list[tuple],
+    *,
+    start: date,
+    end: date,
+    on: date,
+) -> list[RealisationRow]:
+    """Per activity of the plan: its pledges against the contributions linked to it or to the same activity in
+    another version of the plan (they share a key), over the activity's own time within [start, end]."""
+    pledged: dict[int, Pledged] = defaultdict(Pledged)
+    for activity_id, _line_id, _partner_id, hours, value, money in pledges:
+        pledged[activity_id].add(Pledged(hours, value, money))
+    key_of = {a.pk: a.key for a in year_activities}
+    done: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
+    for (_line_id, activity_id, _partner_id, row_status), found in realised.rows.items():
+        if activity_id is not None and activity_id in key_of:
+            done[("key", key_of[activity_id], row_status)].add(found)
+    rows = []
+    for a in year_activities:
+        if a.plan_id != plan.pk:
+            continue
+        a_start = max(a.starts_on, start)
+        expected = elapsed_fraction(a_start, max(min(a.ends_on, end), a_start), on)
+        rows.append(_realised_row(a, done, "key", a.key, pledged[a.pk], expected))
+    return rows
+
+
+def _line_row(
+    line: ActionLine, activity_rows: list[RealisationRow], on_line: dict, expected: Decimal
+) -> RealisationRow:
+    """The sum of the line's activity rows; a line without activities in the plan has nothing pledged."""
+    own = [row for row in activity_rows if row.subject.action_line_id == line.pk]
+    approved_all = on_line.get((line.pk, Status.APPROVED), Figures())
+    if not own:
+        return RealisationRow(
+            subject=line,
+            pledged=Pledged(),
+            approved=approved_all,
+            submitted=on_line.get((line.pk, Status.SUBMITTED), Figures()),
+            expected=expected,
+        )
+    row = RealisationRow(subject=line, pledged=Pledged(), approved=Figures(), submitted=Figures(), expected=ZERO)
+    weights = ZERO
+    for activity_row in own:
+        row.pledged.add(activity_row.pledged)
+        row.approved.add(activity_row.approved)
+        row.submitted.add(activity_row.submitted)
+        weights += _weight(activity_row.pledged)
+        row.expected += _weight(activity_row.pledged) * activity_row.expected
+    row.expected = row.expected / weights if weights else max(r.expected for r in own)
+    row.unlinked = Figures(
+        hours=approved_all.hours - row.approved.hours,
+        in_kind_value=approved_all.in_kind_value - row.approved.in_kind_value,
+        funded=approved_all.funded - row.approved.funded,
+        count=approved_all.count - row.approved.count,
+    )
+    return row
+
+
 def _progress(
     plan: AnnualPlan,
     on: date | None,
@@ -433,24 +519,25 @@ def _progress(
     partners: list[Partner] | None,
     realised: figures.Totals,
     pledges: list[tuple],
-) -> PlanProgress:
+    year_activities: list[Activity],
+) -> tuple[PlanProgress, list[RealisationRow]]:
     on = on or timezone.localdate()
     status = status or agreement_status(on=on)
     start, end = _window(plan, status)
     expected = elapsed_fraction(start, end, on)
-    pledged_line: dict[int, Pledged] = defaultdict(Pledged)
     pledged_partner: dict[int, Pledged] = defaultdict(Pledged)
     total_pledged = Pledged()
-    for _activity_id, line_id, partner_id, hours, value, money in pledges:
+    for _activity_id, _line_id, partner_id, hours, value, money in pledges:
         amounts = Pledged(hours, value, money)
-        pledged_line[line_id].add(amounts)
         pledged_partner[partner_id].add(amounts)
         total_pledged.add(amounts)
     done: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
+    on_line: dict[tuple[int, str], Figures] = defaultdict(Figures)
     for (line_id, _activity_id, partner_id, row_status), found in realised.rows.items():
-        done[("line", line_id, row_status)].add(found)
+        on_line[(line_id, row_status)].add(found)
         done[("partner", partner_id, row_status)].add(found)
         done[("all", None, row_status)].add(found)
+    activity_rows = _activity_rows(plan, year_activities, realised, pledges, start=start, end=end, on=on)
 
     lines = list(ActionLine.objects.all()) if lines is None else lines
     shown = set(pledged_partner) | {key for kind, key, _s in done if kind == "partner"}
@@ -461,16 +548,17 @@ def _progress(
         partner_row = _realised_row(partner, done, "partner", partner.pk, pledged_partner[partner.pk], expected)
         _forecast(partner_row, start=start, end=end, on=on)
         partner_rows.append(partner_row)
-    return PlanProgress(
+    progress = PlanProgress(
         plan=plan,
         on=on,
         starts_on=start,
         ends_on=end,
         expected=expected,
-        lines=[_realised_row(line, done, "line", line.pk, pledged_line[line.pk], expected) for line in lines],
+        lines=[_line_row(line, activity_rows, on_line, expected) for line in lines],
         partners=partner_rows,
         total=_realised_row(plan, done, "all", None, total_pledged, expected),
     )
+    return progress, activity_rows
 
 
 def plan_realisation(
@@ -482,37 +570,12 @@ def plan_realisation(
     partners: list[Partner] | None = None,
     realised: figures.Totals | None = None,
 ) -> PlanRealisation:
-    """`plan_progress`, and per activity, with the plan's milestones (two more queries: the activities of the
-    plan's year, every version, and the plan's milestones; the pledges are read once for both).
-
-    Contributions count for an activity when linked to it or to the same activity in another version of the
-    plan (they share a key)."""
+    """`plan_progress`, and per activity, with the plan's milestones (one more query: the plan's milestones;
+    the pledges and the activities are read once for both)."""
     realised = _realised(plan) if realised is None else realised
-    pledges = _pledges(plan)
-    progress = _progress(plan, on, status, lines, partners, realised, pledges)
-    pledged: dict[int, Pledged] = defaultdict(Pledged)
-    for activity_id, _line_id, _partner_id, hours, value, money in pledges:
-        pledged[activity_id].add(Pledged(hours, value, money))
-    # Every activity of the year (any version): the plan's own, and the keys that let links to another version count.
-    year_activities = list(Activity.objects.filter(plan__year=plan.year).select_related("action_line", "lead_partner"))
-    key_of = {a.pk: a.key for a in year_activities}
-    done: dict[tuple[str, object, str], Figures] = defaultdict(Figures)
-    for (_line_id, activity_id, _partner_id, row_status), found in realised.rows.items():
-        if activity_id is not None and activity_id in key_of:
-            done[("key", key_of[activity_id], row_status)].add(found)
-    start, end, on = progress.starts_on, progress.ends_on, progress.on
-    activity_rows = [
-        _realised_row(
-            a,
-            done,
-            "key",
-            a.key,
-            pledged[a.pk],
-            elapsed_fraction(max(a.starts_on, start), max(min(a.ends_on, end), max(a.starts_on, start)), on),
-        )
-        for a in year_activities
-        if a.plan_id == plan.pk
-    ]
+    progress, activity_rows = _progress(
+        plan, on, status, lines, partners, realised, _pledges(plan), _year_activities(plan)
+    )
     milestones = Milestone.objects.filter(activity__plan=plan).select_related("activity__action_line", "owner")
     return PlanRealisation(
         **{f.name: getattr(progress, f.name) for f in dataclass_fields(PlanProgress)},

@@ -98,13 +98,14 @@ def test_realisation_sets_approved_and_separately_submitted_against_the_pledges(
     result = plan_realisation(plan, on=date(2026, 6, 30))
 
     by_line = _row(result.lines, "Marktstrategie")
+    # A line counts what its activities count; what was approved without an activity is shown beside it.
     assert (by_line.pledged.total_value, by_line.approved.total_value, by_line.submitted.total_value) == (
         Decimal("15000"),
-        Decimal("5000"),
-        Decimal("1000"),
+        Decimal("3000"),
+        Decimal("0"),
     )
-    assert (by_line.pct_total, by_line.pct_submitted, by_line.pct_hours, by_line.pct_money) == (33, 7, 40, 40)
-    assert by_line.approved.hours == Decimal("40") and by_line.approved.funded == Decimal("2000")
+    assert by_line.unlinked.total_value == Decimal("2000") and by_line.unlinked.funded == Decimal("2000")
+    assert (by_line.pct_total, by_line.pct_hours) == (20, 40)
 
     by_activity = result.activities[0]
     assert by_activity.approved.total_value == Decimal("3000")  # only the contribution linked to it
@@ -143,9 +144,26 @@ def test_percentages_with_nothing_pledged_are_not_applicable_never_a_division_by
 def test_the_status_in_words_follows_the_share_of_the_year_passed(
     plan, programme, lines, nxp_rep, on, approved, progress
 ):
-    _contribution(programme["nxp"], lines["marktstrategie"], status=Status.APPROVED, value=approved, by=nxp_rep)
+    activity = plan.activities.get()
+    _contribution(
+        programme["nxp"], lines["marktstrategie"], status=Status.APPROVED, value=approved, activity=activity, by=nxp_rep
+    )
     row = _row(plan_realisation(plan, on=on).lines, "Marktstrategie")
     assert row.progress == progress
+
+
+@pytest.mark.parametrize("on", [date(2026, 2, 1), date(2026, 6, 30), date(2026, 12, 31)])
+@pytest.mark.parametrize("approved", [1000, 3000, 9000, 15000])
+def test_a_line_and_its_only_activity_agree_on_track_status(plan, programme, lines, nxp_rep, on, approved):
+    activity = plan.activities.get()
+    _contribution(
+        programme["nxp"], lines["marktstrategie"], status=Status.APPROVED, value=approved, activity=activity, by=nxp_rep
+    )
+    _contribution(programme["nxp"], lines["marktstrategie"], status=Status.APPROVED, value=20000, by=nxp_rep)
+    result = plan_realisation(plan, on=on)
+    line, (only,) = _row(result.lines, "Marktstrategie"), result.activities
+    assert (line.progress, line.pct_total) == (only.progress, only.pct_total)
+    assert line.unlinked.total_value == Decimal("20000")  # shown beside the line, not counted for its pledge
 
 
 @pytest.mark.parametrize(
