@@ -33,7 +33,6 @@ from actionlines.forms import (
     PledgeForm,
     ResolveForm,
     TargetForm,
-    add_service_errors,
 )
 from actionlines.models import ActionLine, AnnualPlan, MultiYearTarget, PlanPDFStatus, PlanTransitionError
 from actionlines.permissions import (
@@ -66,6 +65,7 @@ from actionlines.selectors import (
     plan_versions,
 )
 from lifeport.lib.files import file_download
+from lifeport.lib.forms import add_service_errors
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import can_see_programme, is_programme_staff, leads
 from partners.selectors import agreement_status

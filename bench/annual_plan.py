@@ -91,10 +91,11 @@ def main() -> None:
     setup_django(url)
     import time_machine
 
-    from actionlines.services import seed_demo_plan
+    from actionlines.demo import seed_demo_plan
+    from contributions.demo import seed_demo_contributions, seed_demo_rate_card
     from contributions.models import Contribution
-    from contributions.services import seed_demo_contributions, seed_demo_rate_card
-    from partners.services import seed_demo_users, seed_programme
+    from partners.demo import seed_demo_users
+    from partners.services import seed_programme
 
     with time_machine.travel("2026-11-28 10:00:00+01:00", tick=True):
         seed_programme()

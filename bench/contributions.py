@@ -55,8 +55,9 @@ class Figure:
 
 
 def _seed() -> None:
-    from contributions.services import seed_demo_rate_card
-    from partners.services import seed_demo_users, seed_programme
+    from contributions.demo import seed_demo_rate_card
+    from partners.demo import seed_demo_users
+    from partners.services import seed_programme
 
     seed_programme()
     seed_demo_users()

@@ -68,9 +68,10 @@ class Run:
 def _seed() -> None:
     from django.contrib.auth import get_user_model
 
-    from actionlines.services import seed_demo_plan
-    from contributions.services import seed_demo_rate_card
-    from partners.services import seed_demo_users, seed_programme
+    from actionlines.demo import seed_demo_plan
+    from contributions.demo import seed_demo_rate_card
+    from partners.demo import seed_demo_users
+    from partners.services import seed_programme
     from reports.services import report_create
 
     seed_programme()

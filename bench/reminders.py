@@ -141,7 +141,8 @@ def main() -> None:
         )
     _setup_django(url)
     from contributions.models import ReportingPeriod
-    from partners.services import seed_demo_users, seed_programme
+    from partners.demo import seed_demo_users
+    from partners.services import seed_programme
 
     seed_programme()
     seed_demo_users()

@@ -31,9 +31,10 @@ BULK = 100_000
 
 
 def _seed_demo_year() -> None:
-    from actionlines.services import seed_demo_plan
-    from contributions.services import seed_demo_contributions, seed_demo_rate_card
-    from partners.services import seed_demo_users, seed_programme
+    from actionlines.demo import seed_demo_plan
+    from contributions.demo import seed_demo_contributions, seed_demo_rate_card
+    from partners.demo import seed_demo_users
+    from partners.services import seed_programme
 
     seed_programme()
     seed_demo_users()

@@ -4,7 +4,7 @@ Knowledge and education institutions give hours to Talent, Radboud Universiteit 
 companies work closely on Marktstrategie; the governments fund the programme organisation (director,
 quartermaster, Talent capacity, the business network LSI) from programme Economie en Toerisme,
 sub-project E600014-001. `planned_contributions` turns these recipes into dated items with a seeded
-random generator: the same day gives the same items. Used by `services.seed_demo_contributions`.
+random generator: the same day gives the same items. Used by `seed_demo_contributions` below.
 """
 
 import calendar
@@ -13,7 +13,24 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from contributions.models import Kind
+from django.db import transaction
+from django.utils import timezone
+
+from actionlines.models import ActionLine
+from contributions.models import (
+    Contribution,
+    ContributionPolicy,
+    HourlyRate,
+    Kind,
+)
+from contributions.services import (
+    contribution_approve,
+    contribution_create,
+    contribution_return,
+    contributions_bulk_update,
+    period_submit,
+)
+from partners.models import Agreement, Partner
 
 DEMO_RATE = Decimal("60.00")
 DEMO_RATE_FROM = date(2026, 1, 1)
@@ -255,3 +272,96 @@ def planned_contributions(slug: str, *, first: date, last: date) -> list[Planned
                     items.append(item)
     items.sort(key=lambda i: (i.day, i.line, i.description))
     return items
+
+
+def seed_demo_rate_card() -> None:
+    """The programme-wide hourly rate of € 60 from 1 January 2026 and the € 25,000 evidence threshold.
+
+    Idempotent: an existing rate or policy (perhaps changed by the office) is left as it is.
+    """
+    HourlyRate.objects.get_or_create(
+        partner=None,
+        valid_from=DEMO_RATE_FROM,
+        defaults={"rate": DEMO_RATE, "note": "Vast uurtarief programma (gangbaar bij subsidies)"},
+    )
+    ContributionPolicy.objects.get_or_create(pk=1, defaults={"evidence_threshold": DEMO_EVIDENCE_THRESHOLD})
+
+
+def _demo_log(item, partner: Partner, rep, lines: dict[str, ActionLine]) -> Contribution:
+    return contribution_create(
+        partner=partner,
+        acting_user=rep,
+        action_line=lines[item.line],
+        kind=item.kind,
+        date=item.day,
+        description=item.description,
+        hours=item.hours,
+        amount=item.amount,
+        funder=item.funder,
+        budget_code=item.budget_code,
+    )
+
+
+@transaction.atomic
+def seed_demo_contributions() -> int:
+    """A plausible year of contributions (2026, up to today) for each of the seven parties; returns how many.
+
+    Goes through the real workflow as the demo users (run `seed_demo_users` first): the representative
+    logs and submits, the director approves and the office returns a few. Periods whose deadline has
+    passed are reviewed; the current period has submitted items and, from the last two weeks, drafts.
+    Deterministic (seeded random) and idempotent: a partner that already has contributions is skipped.
+    """
+    import random
+    from datetime import datetime, time
+
+    from django.contrib.auth import get_user_model
+
+    from partners.demo import DEMO_REPRESENTATIVES
+    from partners.services import AGREEMENT_2026_TITLE
+
+    seed_demo_rate_card()
+    today = timezone.localdate()
+    agreement = Agreement.objects.get(title=AGREEMENT_2026_TITLE)
+    last = min(today, agreement.ends_on)
+    users = get_user_model().objects.in_bulk(
+        ["directeur", "bureau", *DEMO_REPRESENTATIVES.values()], field_name="username"
+    )
+    lines = {line.code: line for line in ActionLine.objects.all()}
+    periods = list(agreement.periods.filter(starts_on__lte=last).order_by("starts_on"))
+    created = 0
+    for slug, username in DEMO_REPRESENTATIVES.items():
+        partner = Partner.objects.get(slug=slug)
+        if Contribution.objects.filter(partner=partner).exists():
+            continue
+        rep, rng = users[username], random.Random(f"{SEED}-{slug}-review")
+        items = planned_contributions(slug, first=agreement.starts_on, last=last)
+        for period in periods:
+            in_period = [i for i in items if period.starts_on <= i.day <= period.ends_on]
+            past = period.ends_on < today
+            cutoff = period.ends_on if past else today - timedelta(days=14)
+            batch = [_demo_log(i, partner, rep, lines) for i in in_period if i.day <= cutoff]
+            created += len(batch)
+            if batch:
+                period_submit(partner=partner, period=period, acting_user=rep)
+            if batch and past:  # as if submitted shortly after the quarter, not today
+                submitted_at = timezone.make_aware(
+                    datetime.combine(min(today, period.ends_on + timedelta(days=rng.randint(1, 12))), time(16))
+                )
+                contributions_bulk_update(
+                    contributions=Contribution.objects.filter(pk__in=[c.pk for c in batch]), submitted_at=submitted_at
+                )
+            if batch and past and period.deadline < today:
+                for item in batch:
+                    if rng.random() < 0.04:
+                        contribution_return(
+                            contribution=item, acting_user=users["bureau"], comment=rng.choice(RETURN_COMMENTS)
+                        )
+                    else:
+                        contribution_approve(contribution=item, acting_user=users["directeur"])
+                reviewed_at = min(timezone.now(), submitted_at + timedelta(days=rng.randint(3, 10)))
+                contributions_bulk_update(
+                    contributions=Contribution.objects.filter(pk__in=[c.pk for c in batch]), reviewed_at=reviewed_at
+                )
+            drafts = [_demo_log(i, partner, rep, lines) for i in in_period if i.day > cutoff]
+            created += len(drafts)
+    return created

@@ -1,7 +1,7 @@
 """Form shapes for the contribution pages. The rules themselves live in contributions.services."""
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from actionlines.models import ActionLine, Activity, PlanStatus
@@ -16,15 +16,6 @@ from contributions.services import MAX_EVIDENCE_BYTES
 from lifeport.lib.forms import AmountField, ModelChoiceField, Select, TextField
 from partners.models import Partner
 from partners.permissions import is_programme_staff
-
-
-def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: per field where the form has the field, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, messages in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages)
 
 
 class ActivityChoiceField(ModelChoiceField):

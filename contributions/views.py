@@ -9,7 +9,6 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -30,7 +28,6 @@ from contributions.forms import (
     ContributionForm,
     EvidenceForm,
     ImportForm,
-    add_service_errors,
 )
 from contributions.models import (
     EDITABLE,
@@ -67,8 +64,10 @@ from contributions.selectors import (
     with_evidence_count,
 )
 from contributions.tables import table_rows, table_values
+from lifeport.lib.forms import add_service_errors
 from lifeport.lib.money import format_number
 from lifeport.lib.spreadsheet import XLSX_TYPE
+from lifeport.lib.uploads import UploadSizeLimit, upload_size_limited
 from partners.models import Partner
 from partners.permissions import acts_for, is_programme_staff
 
@@ -218,38 +217,13 @@ def contribution_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "contributions/contribution_delete.html", {"contribution": contribution})
 
 
-class EvidenceSizeLimit(FileUploadHandler):
-    """Stops reading an upload as soon as it passes 10 MB, so an oversized file is never even kept in full."""
-
-    too_big = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > services.MAX_EVIDENCE_BYTES:
-            self.too_big = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
-@csrf_exempt  # only so the upload handler can be set before the body is read; csrf_protect below
 @login_required
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    limit = EvidenceSizeLimit(request)
-    try:
-        request.upload_handlers.insert(0, limit)
-    except AttributeError:  # the body was already read; the service still checks the size
-        pass
-    return _evidence_add(request, pk, limit)
-
-
-@csrf_protect
-def _evidence_add(request: HttpRequest, pk: int, limit: EvidenceSizeLimit) -> HttpResponse:
+@upload_size_limited(services.MAX_EVIDENCE_BYTES)
+def evidence_add(request: HttpRequest, pk: int, upload_limit: UploadSizeLimit) -> HttpResponse:
     contribution = contribution_for_user(request.user, pk)
     require_can_change(request.user, contribution)
     form = EvidenceForm(request.POST, request.FILES) if request.method == "POST" else EvidenceForm()
-    if request.method == "POST" and limit.too_big:
+    if request.method == "POST" and upload_limit.too_big:
         form.errors.clear()
         form.add_error("file", _("The file is larger than 10 MB."))
     elif request.method == "POST" and form.is_valid():
@@ -463,21 +437,6 @@ def _comment_action(request: HttpRequest, pk: int, *, action: str) -> HttpRespon
 # --- Import and export -------------------------------------------------------------------------------
 
 
-class ImportSizeLimit(FileUploadHandler):
-    """Stops reading an import file as soon as it passes 5 MB (the same trick as EvidenceSizeLimit)."""
-
-    too_big = False
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > imports.MAX_FILE_BYTES:
-            self.too_big = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
 def _import_partners(user):
     """The partners the user may import for (those they act for); 403 for everyone else."""
     require_contributions_access(user)
@@ -487,19 +446,9 @@ def _import_partners(user):
     return partners
 
 
-@csrf_exempt  # only so the upload handler can be set before the body is read; csrf_protect below
 @login_required
-def contribution_import(request: HttpRequest) -> HttpResponse:
-    limit = ImportSizeLimit(request)
-    try:
-        request.upload_handlers.insert(0, limit)
-    except AttributeError:  # the body was already read; the service still checks the size
-        pass
-    return _contribution_import(request, limit)
-
-
-@csrf_protect
-def _contribution_import(request: HttpRequest, limit: ImportSizeLimit) -> HttpResponse:
+@upload_size_limited(imports.MAX_FILE_BYTES)
+def contribution_import(request: HttpRequest, upload_limit: UploadSizeLimit) -> HttpResponse:
     partners = _import_partners(request.user)
     chosen = partners.filter(slug=request.GET.get("partner")).first()
     posted = request.method == "POST"
@@ -509,7 +458,7 @@ def _contribution_import(request: HttpRequest, limit: ImportSizeLimit) -> HttpRe
         partners=partners,
         initial={"partner": chosen},
     )
-    if posted and limit.too_big:
+    if posted and upload_limit.too_big:
         form.errors.clear()
         form.add_error("file", _("The file is larger than 5 MB. Split it into smaller files."))
     elif posted and form.is_valid():

@@ -1,23 +1,17 @@
 """Seeding the programme's fixed facts and the demo users. Every function is idempotent."""
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from actionlines.models import ActionLine
 from contributions.services import reporting_periods_create_quarters
-from partners.models import Agreement, AgreementParty, Helix, Partner, Profile, Role
+from partners.models import Agreement, AgreementParty, Helix, Partner, Profile
 from partners.permissions import (
-    assign_role,
     ensure_role_groups,
-    grant_action_line_lead,
-    grant_partner_representative,
 )
 
 AGREEMENT_2026_TITLE = "Intentieverklaring Lifeport Semicon Regiegroep 2026"
-DEMO_PASSWORD = "Lifeport-demo-2026"  # noqa: S105 - demo only, refused unless DEBUG
 
 # (name, short name, slug, helix): the seven parties to the 2026 agreement.
 PARTIES = [
@@ -30,16 +24,6 @@ PARTIES = [
     ("The Economic Board", "TEB", "the-economic-board", Helix.INTERMEDIARY),
 ]
 LSI = ("Lifeport Semicon Industries", "LSI", "lifeport-semicon-industries", Helix.BUSINESS)
-# The demo representative's username for each party, by slug.
-DEMO_REPRESENTATIVES = {
-    "gemeente-nijmegen": "gemeente",
-    "provincie-gelderland": "provincie",
-    "radboud-universiteit": "radboud",
-    "roc-nijmegen": "roc",
-    "nxp": "nxp",
-    "asmpt": "asmpt",
-    "the-economic-board": "teb",
-}
 
 # (code, Dutch name, English name, Dutch goal, English goal)
 ACTION_LINES = [
@@ -92,13 +76,6 @@ ACTION_LINES = [
 ]
 
 
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str
-    detail: str
-
-
 @transaction.atomic
 def seed_programme() -> None:
     """Create or update the seven parties, LSI, the six action lines, the 2026 agreement and its quarters."""
@@ -135,56 +112,6 @@ def seed_programme() -> None:
             agreement=agreement, partner=partners[slug], defaults={"joined_on": agreement.starts_on}
         )
     reporting_periods_create_quarters(agreement=agreement)
-
-
-def _demo_user(username: str, first: str, last: str, *, staff: bool = False):
-    user, created = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={"first_name": first, "last_name": last, "email": f"{username}@demo.lifeport.example"},
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.is_staff = staff
-        user.save()
-    Profile.objects.get_or_create(user=user)
-    return user
-
-
-@transaction.atomic
-def seed_demo_users() -> list[DemoLogin]:
-    """One demo user per role and a representative per partner. Only for DEBUG (the caller checks)."""
-    from accounts.services import two_factor_demo_device
-
-    logins: list[DemoLogin] = []
-    director = _demo_user("directeur", "Dana", "de Directeur", staff=True)
-    assign_role(user=director, role=Role.DIRECTOR)
-    logins.append(DemoLogin("directeur", str(Role.DIRECTOR.label), ""))
-
-    office = _demo_user("bureau", "Bo", "van het Bureau", staff=True)
-    assign_role(user=office, role=Role.OFFICE)
-    logins.append(DemoLogin("bureau", str(Role.OFFICE.label), ""))
-    # The director and the office sign in with a second factor: a known demo key (printed by the seed).
-    two_factor_demo_device(user=director)
-    two_factor_demo_device(user=office)
-
-    steering = _demo_user("regiegroep", "Sam", "Regiegroeplid")
-    assign_role(user=steering, role=Role.STEERING)
-    logins.append(DemoLogin("regiegroep", str(Role.STEERING.label), ""))
-
-    for name, _short, slug, _helix in PARTIES:
-        username = DEMO_REPRESENTATIVES[slug]
-        rep = _demo_user(username, "Vertegenwoordiger", name)
-        grant_partner_representative(user=rep, partner=Partner.objects.get(slug=slug))
-        logins.append(DemoLogin(username, str(Role.REPRESENTATIVE.label), name))
-
-    lead = _demo_user("trekker-talent", "Tara", "Trekker Talent")
-    grant_action_line_lead(user=lead, action_line=ActionLine.objects.get(code="talent"))
-    logins.append(DemoLogin("trekker-talent", str(Role.LEAD.label), "Talent"))
-
-    observer = _demo_user("waarnemer", "Wim", "Waarnemer")
-    assign_role(user=observer, role=Role.OBSERVER)
-    logins.append(DemoLogin("waarnemer", str(Role.OBSERVER.label), ""))
-    return logins
 
 
 def profile_set_language(*, user, language: str) -> None:

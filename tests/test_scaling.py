@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import connection
 
 from lifeport.celery import app
-from partners.services import seed_demo_users, seed_programme
+from partners.demo import seed_demo_users
+from partners.services import seed_programme
 from reminders.models import Reminder, Status
 from reminders.services import reminders_run
 from reminders.tasks import deliver

@@ -11,6 +11,15 @@ from django.utils.translation import get_language
 from lifeport.lib.money import AmountRefused, parse_amount
 
 
+def add_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where the form has the field, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, messages in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages)
+
+
 class ListedModelChoiceIterator(forms.models.ModelChoiceIterator):
     """Reads a (short) choice list with one plain query.
 

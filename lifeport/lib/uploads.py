@@ -13,14 +13,19 @@ refuses entity declarations ("billion laughs").
 
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from io import BytesIO
 from pathlib import PurePath
-from typing import IO
+from typing import IO, Any
 
 import puremagic
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from lifeport.lib.money import format_number
 
@@ -207,3 +212,47 @@ def detect_file_type(upload: IO[bytes], *, zip_limits: ZipLimits = OFFICE_LIMITS
     if any(m.offset == 0 and m.confidence >= 0.5 for m in matches):
         return None  # something puremagic recognises that we do not accept (an executable, an archive...)
     return "csv" if looks_like_text(head) else None
+
+
+class UploadSizeLimit(FileUploadHandler):
+    """Stops reading an upload as soon as it passes `max_bytes`, so an oversized file is never kept in full;
+    the view sees `too_big` and says so on its form."""
+
+    def __init__(self, request: HttpRequest | None = None, *, max_bytes: int) -> None:
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.too_big = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) > self.max_bytes:
+            self.too_big = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def upload_size_limited(max_bytes: int) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A view decorator: the view gets `upload_limit` (an UploadSizeLimit) as a keyword argument.
+
+    The handler must be in place before the body is read, and CSRF checking reads the body: so the outer view
+    is csrf_exempt only to set the handler, and the view itself is csrf_protect'ed.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            limit = UploadSizeLimit(request, max_bytes=max_bytes)
+            try:
+                request.upload_handlers.insert(0, limit)
+            except AttributeError:  # the body was already read; the service still checks the size
+                pass
+            return protected(request, *args, upload_limit=limit, **kwargs)
+
+        return limited
+
+    return decorator

@@ -1,15 +1,16 @@
 import pytest
 
 from actionlines import services
+from actionlines.demo import seed_demo_plan
 from actionlines.models import AnnualPlan
-from partners.services import seed_demo_users
+from partners.demo import seed_demo_users
 
 
 @pytest.fixture
 def demo(programme) -> AnnualPlan:
     """The adopted demo plan of 2026 (with the demo users it names)."""
     seed_demo_users()
-    return services.seed_demo_plan()
+    return seed_demo_plan()
 
 
 @pytest.fixture

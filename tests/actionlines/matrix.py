@@ -7,13 +7,13 @@ comment: each URL is opened in the state where someone may use it.
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import PlanPDF, PlanPDFStatus
 from actionlines.services import (
     comment_add,
     plan_new_version,
     plan_send_for_review,
     plan_start_next_year,
-    seed_demo_plan,
 )
 from partners.models import Role
 from tests.factories import UserFactory

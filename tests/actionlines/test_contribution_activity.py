@@ -7,8 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import ActionLine, Activity
-from actionlines.services import plan_adopt, plan_new_version, plan_send_for_review, seed_demo_plan
+from actionlines.services import plan_adopt, plan_new_version, plan_send_for_review
 from contributions.models import HourlyRate, Kind
 from contributions.services import contribution_create, contribution_update
 

@@ -1,9 +1,10 @@
 import pytest
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import Activity, AnnualPlan, Indicator, IndicatorActual, Milestone, PlanStatus, Pledge
 from actionlines.selectors import plan_realisation
-from actionlines.services import seed_demo_plan
-from partners.services import PARTIES, seed_demo_users
+from partners.demo import seed_demo_users
+from partners.services import PARTIES
 
 
 @pytest.mark.django_db

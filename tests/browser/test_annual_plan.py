@@ -8,13 +8,15 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import AnnualPlan, PlanStatus
-from actionlines.services import plan_new_version, seed_demo_plan
+from actionlines.services import plan_new_version
+from contributions.demo import seed_demo_contributions
 from contributions.figures import recount
 from contributions.models import Contribution, Status
-from contributions.services import seed_demo_contributions
 from lifeport.lib.money import format_euro
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

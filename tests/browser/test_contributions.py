@@ -11,8 +11,9 @@ from django.contrib.auth import get_user_model
 from actionlines.models import ActionLine
 from contributions.models import Contribution, HourlyRate, Kind, Status
 from contributions.services import contribution_create, contributions_bulk_update, period_submit
+from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.models import Partner
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 from tests.contributions.conftest import tiny_pdf
 

@@ -14,13 +14,14 @@ import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from pypdf import PdfReader
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import PlanPDF, PlanPDFStatus
-from actionlines.services import seed_demo_plan
 from actionlines.tasks import render_plan_pdf
 from contributions.models import Kind
 from lifeport.lib.renders import MAX_ATTEMPTS
+from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.models import Partner
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.services import seed_programme
 from reports import services as report_services
 from reports.models import PartnerStatement, Report, ReportStatus
 from reports.tasks import render_report

@@ -6,7 +6,8 @@ import pytest
 import time_machine
 
 from contributions.models import ReportingPeriod
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from reminders.services import reminders_run
 from tests.conftest import assert_no_axe_violations, log_in
 

@@ -11,8 +11,9 @@ import time_machine
 from pypdf import PdfReader
 
 from contributions.models import Kind
+from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.models import Partner
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.services import seed_programme
 from reports.models import Report, ReportStatus
 from tests.conftest import assert_no_axe_violations, log_in
 from tests.factories import ContributionFactory

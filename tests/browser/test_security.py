@@ -7,7 +7,8 @@ import time_machine
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import Action, AuditEvent
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in, totp_code
 from tests.factories import PASSWORD, UserFactory
 

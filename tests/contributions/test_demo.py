@@ -7,10 +7,11 @@ import time_machine
 from django.core.management import call_command
 from django.db import transaction
 
+from contributions.demo import seed_demo_contributions
 from contributions.figures import recount
 from contributions.models import IN_KIND, Contribution, ContributionPolicy, HourlyRate, Kind, Status
-from contributions.services import seed_demo_contributions
-from partners.services import PARTIES, seed_demo_users
+from partners.demo import seed_demo_users
+from partners.services import PARTIES
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 
 from actionlines.models import ActionLine
+from partners.demo import DEMO_PASSWORD
 from partners.models import Agreement, AgreementParty, Partner, Role
 from partners.permissions import acts_for, leads, roles_of
-from partners.services import DEMO_PASSWORD
 
 SEVEN = {
     "Gemeente Nijmegen",

@@ -3,7 +3,8 @@
 import pytest
 from django.core import mail
 
-from partners.services import seed_demo_users, seed_programme
+from partners.demo import seed_demo_users
+from partners.services import seed_programme
 from reminders.models import Reminder
 from reminders.tasks import run_daily
 from tests.factories import UserFactory

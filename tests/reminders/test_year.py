@@ -12,13 +12,14 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
+from actionlines.demo import seed_demo_plan
 from actionlines.models import Milestone
-from actionlines.services import seed_demo_plan
+from contributions.demo import seed_demo_contributions
 from contributions.models import Contribution, ReportingPeriod
-from contributions.services import seed_demo_contributions
 from lifeport.celery import app
+from partners.demo import seed_demo_users
 from partners.models import Partner
-from partners.services import seed_demo_users, seed_programme
+from partners.services import seed_programme
 from reminders.models import Reminder
 from tests.reminders.conftest import at_eight, contribution
 

@@ -22,9 +22,9 @@ from actionlines.selectors import director_overview, plan_realisation
 from contributions import services
 from contributions.figures import Figures, recount
 from contributions.models import Contribution, Kind, ReportingPeriod, Status
+from partners.demo import seed_demo_users
 from partners.models import Agreement, Partner
 from partners.selectors import agreement_status
-from partners.services import seed_demo_users
 from reports import selectors
 from reports.selectors import Period, parse_period, report_data
 from reports.services import report_create
@@ -44,8 +44,8 @@ def _today():
 @pytest.fixture
 def demo(programme, settings) -> AnnualPlan:
     """The demo: rate card, users, contributions, and the adopted 2026 plan (which links them to activities)."""
-    from actionlines.services import seed_demo_plan
-    from contributions.services import seed_demo_contributions, seed_demo_rate_card
+    from actionlines.demo import seed_demo_plan
+    from contributions.demo import seed_demo_contributions, seed_demo_rate_card
 
     seed_demo_users()
     seed_demo_rate_card()
@@ -162,6 +162,18 @@ def assert_realisation_exact(plan: AnnualPlan) -> None:
             expected[(*key, status)].add(figures)
         if activity_id in key_of:
             expected[("key", key_of[activity_id], status)].add(figures)
+    # A line with activities counts what they count (its row is their sum); the rest of the line is `unlinked`.
+    own = defaultdict(list)
+    for r in result.activities:
+        own[r.subject.action_line_id].append(r.subject.key)
+    for r in result.lines:
+        whole = expected.get(("line", r.subject.pk, Status.APPROVED), Figures())
+        if own[r.subject.pk]:
+            for status in REVIEWED:
+                expected[("line", r.subject.pk, status)] = Figures.sum(
+                    expected.get(("key", key, status), Figures()) for key in own[r.subject.pk]
+                )
+            assert Figures.sum([r.approved, r.unlinked]) == whole, r.subject
     checked = [("line", r.subject.pk, r) for r in result.lines]
     checked += [("key", r.subject.key, r) for r in result.activities]
     checked += [("partner", r.subject.pk, r) for r in result.partners]

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 
 
 class Command(BaseCommand):
@@ -18,11 +19,11 @@ class Command(BaseCommand):
         if not demo:
             return
         logins = seed_demo_users()
-        from contributions.services import seed_demo_contributions
+        from contributions.demo import seed_demo_contributions
 
         added = seed_demo_contributions()
         self.stdout.write(f"Demo contributions for 2026 up to today: {added} added.")
-        from actionlines.services import seed_demo_plan
+        from actionlines.demo import seed_demo_plan
 
         plan = seed_demo_plan()
         self.stdout.write(f"Demo annual plan: {plan} ({plan.get_status_display()}).")
