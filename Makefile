@@ -34,15 +34,18 @@ run: install
 	@echo "Lifeport Regie: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-## ruff, then the whole pytest suite. Service tests run when LIFEPORT_TEST_SERVICES=1 (as in CI).
+## ruff, mypy (services, selectors, permissions, figures, lifeport/lib), then the whole pytest suite.
+## Service tests run when LIFEPORT_TEST_SERVICES=1 (as in CI).
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(VENV)/bin/mypy
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

@@ -7,7 +7,7 @@ session is verified.
 
 from base64 import b32encode
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User as AbstractBaseUser  # the user model (no custom one)
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
@@ -78,17 +78,17 @@ def two_factor_enable(*, request: HttpRequest, device: TOTPDevice, code: str) ->
     device.confirmed = True
     device.save()
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    codes = _new_recovery_codes(user)
+    codes = _new_recovery_codes(user)  # type: ignore[arg-type]
     otp_login(request, device)
-    audit_record(actor=user, action=Action.TWO_FACTOR_ENABLED, target=user, request=request)
+    audit_record(actor=user, action=Action.TWO_FACTOR_ENABLED, target=user, request=request)  # type: ignore[arg-type]
     return codes
 
 
 @transaction.atomic
 def recovery_codes_renew(*, request: HttpRequest) -> list[str]:
     """Replace the user's recovery codes with ten new ones (the old ones stop working)."""
-    codes = _new_recovery_codes(request.user)
-    audit_record(actor=request.user, action=Action.RECOVERY_CODES, target=request.user, request=request)
+    codes = _new_recovery_codes(request.user)  # type: ignore[arg-type]
+    audit_record(actor=request.user, action=Action.RECOVERY_CODES, target=request.user, request=request)  # type: ignore[arg-type]
     return codes
 
 

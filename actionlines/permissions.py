@@ -4,7 +4,6 @@ Not visible → 404 (Http404 from the `*_for_user` helpers); visible but not all
 from the `check_*` helpers). "Leads this action line" comes from partners.permissions (django-guardian).
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -12,9 +11,7 @@ from django.shortcuts import get_object_or_404
 
 from actionlines.models import ActionLine, Activity, AnnualPlan, Indicator, Milestone, PlanComment, Pledge
 from partners.models import Role
-from partners.permissions import action_lines_led_by, can_see_programme, has_role, is_programme_staff, leads
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from partners.permissions import AnyUser, action_lines_led_by, can_see_programme, has_role, is_programme_staff, leads
 
 
 def plans_visible_to(user: AnyUser) -> QuerySet[AnnualPlan]:

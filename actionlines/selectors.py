@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -125,20 +126,20 @@ def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) ->
         section = sections.get(activity.action_line_id)
         if section is None:
             continue
-        activity.pledged = Pledged()
+        activity.pledged = Pledged()  # type: ignore[attr-defined]
         for pledge in activity.pledges.all():
-            activity.pledged.add(pledge)
+            activity.pledged.add(pledge)  # type: ignore[attr-defined]
         section.activities.append(activity)
-        section.pledged.add(activity.pledged)
+        section.pledged.add(activity.pledged)  # type: ignore[attr-defined]
         section.budget += activity.budget
-        total.add(activity.pledged)
+        total.add(activity.pledged)  # type: ignore[attr-defined]
         budget += activity.budget
         count += 1
         open_comments += sum(1 for c in activity.comments.all() if not c.is_resolved)
     for indicator in indicators:
         if indicator.action_line_id in sections:
-            indicator.actual_list = list(indicator.actuals.all())
-            indicator.latest_actual = indicator.actual_list[-1] if indicator.actual_list else None
+            indicator.actual_list = list(indicator.actuals.all())  # type: ignore[attr-defined]
+            indicator.latest_actual = indicator.actual_list[-1] if indicator.actual_list else None  # type: ignore[attr-defined]
             sections[indicator.action_line_id].indicators.append(indicator)
     return PlanContents(
         plan=plan,
@@ -285,7 +286,7 @@ def _weight(pledged: Pledged) -> Decimal:
 class RealisationRow:
     """Pledged against approved (and, separately, submitted) contributions for one line, activity or partner."""
 
-    subject: object
+    subject: Any  # an action line, activity, partner or plan
     pledged: Pledged
     approved: Figures
     submitted: Figures
@@ -544,7 +545,7 @@ def _progress(
     shown |= {p.partner_id for p in status.parties} if status.agreement else set()
     known = [party.partner for party in status.parties] if partners is None else partners
     partner_rows = []
-    for partner in partners_by_name(shown, known):
+    for partner in partners_by_name(shown, known):  # type: ignore[arg-type]
         partner_row = _realised_row(partner, done, "partner", partner.pk, pledged_partner[partner.pk], expected)
         _forecast(partner_row, start=start, end=end, on=on)
         partner_rows.append(partner_row)

@@ -195,7 +195,7 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
     into another year."""
     activities = source.activities.prefetch_related("pledges", "milestones")
     for activity in activities:
-        copy = Activity(
+        copy = Activity(  # type: ignore[misc]
             plan=target,
             action_line_id=activity.action_line_id,
             key=activity.key,
@@ -222,7 +222,7 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
         for milestone in activity.milestones.all():
             keep = years == 0
             _save(
-                Milestone(
+                Milestone(  # type: ignore[misc]
                     activity=copy,
                     key=milestone.key,
                     title=milestone.title,
@@ -233,7 +233,7 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
                 )
             )
     for indicator in source.indicators.all():
-        copy = Indicator(
+        copy = Indicator(  # type: ignore[assignment]
             plan=target,
             action_line_id=indicator.action_line_id,
             key=indicator.key,
@@ -246,7 +246,7 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
         if years == 0:
             for actual in indicator.actuals.all():
                 _save(
-                    IndicatorActual(
+                    IndicatorActual(  # type: ignore[misc]
                         indicator=copy, period_id=actual.period_id, value=actual.value, recorded_by=actual.recorded_by
                     )
                 )

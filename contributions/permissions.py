@@ -58,7 +58,7 @@ def own_partners(user: AnyUser) -> list[Partner]:
     cached = getattr(user, "_lifeport_partners", None)
     if cached is None:
         cached = list(partners_for(user).order_by("name"))
-        user._lifeport_partners = cached
+        setattr(user, "_lifeport_partners", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 

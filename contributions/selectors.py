@@ -73,8 +73,8 @@ def contribution_list(
     the rows through `contributions_visible_to(user)`, the totals through `figures.totals` with the same
     visibility condition and filters."""
     filters = {"partner": partner, "period": period, "action_line": action_line, "kind": kind, "status": status}
-    rows = contributions_filtered(queryset=contributions_visible_to(user), **filters)
-    totals = figures.totals(by=("status",), condition=visibility_condition(user), **filters)
+    rows = contributions_filtered(queryset=contributions_visible_to(user), **filters)  # type: ignore[arg-type]
+    totals = figures.totals(by=("status",), condition=visibility_condition(user), **filters)  # type: ignore[arg-type]
     return ContributionList(rows=rows, totals=totals)
 
 
@@ -128,7 +128,7 @@ def _parse_cursor(cursor: str | None, key_type: type) -> tuple | None:
         return None
     raw_value, _sep, raw_id = cursor.rpartition("~")
     try:
-        value = key_type.fromisoformat(raw_value)
+        value = key_type.fromisoformat(raw_value)  # type: ignore[attr-defined]
         pk = int(raw_id)
     except ValueError:
         return None
@@ -253,15 +253,15 @@ def contribution_history(contribution: Contribution) -> list[HistoryEntry]:
     """
     records = list(contribution.history.select_related("history_user").order_by("history_date", "history_id"))
     action_lines = {line.pk: line.name for line in ActionLine.objects.all()}
-    labels = {f: str(Contribution._meta.get_field(f).verbose_name) for f in HISTORY_FIELDS}
-    attnames = {f: Contribution._meta.get_field(f).attname for f in HISTORY_FIELDS}
+    labels = {f: str(Contribution._meta.get_field(f).verbose_name) for f in HISTORY_FIELDS}  # type: ignore[union-attr]
+    attnames = {f: Contribution._meta.get_field(f).attname for f in HISTORY_FIELDS}  # type: ignore[union-attr]
     entries = []
     previous = None
     for record in records:
         changes = []
         for name in HISTORY_FIELDS:
             new = getattr(record, attnames[name])
-            old = getattr(previous, attnames[name]) if previous is not None else None
+            old = getattr(previous, attnames[name]) if previous is not None else None  # type: ignore[var-annotated]
             if previous is None and new in (None, ""):
                 continue
             if previous is None or old != new:

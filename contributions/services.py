@@ -490,7 +490,7 @@ def _save(items: list[Contribution], *, acting_user, before: list[figures.Entry]
     for item in items:
         if before:
             item.version += 1
-        item._history_user = acting_user
+        item._history_user = acting_user  # type: ignore[attr-defined]
         item.save()
     figures.summary_apply(removed=before, added=[figures.entry(item) for item in items])
 
@@ -573,7 +573,7 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
     _check_can_edit(locked, acting_user)
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    if upload.size > MAX_EVIDENCE_BYTES:
+    if upload.size > MAX_EVIDENCE_BYTES:  # type: ignore[operator]
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     try:
         detected = detect_file_type(upload, zip_limits=OFFICE_LIMITS)
@@ -585,7 +585,7 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
         )
     extension, content_type = EVIDENCE_TYPES[detected]
     original_name = clean_file_name(upload.name, default=f"evidence{extension}")
-    evidence = Evidence(
+    evidence = Evidence(  # type: ignore[misc]
         contribution=locked,
         original_name=original_name,
         content_type=content_type,

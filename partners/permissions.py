@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import User as AbstractBaseUser  # the user model (no custom one)
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from guardian.shortcuts import assign_perm, get_group_perms, get_objects_for_user, get_user_perms, remove_perm
@@ -35,7 +36,7 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
     if cached is None:
         names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(role for role in Role if role.value in names)
-        user._lifeport_roles = cached
+        setattr(user, "_lifeport_roles", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 

@@ -84,7 +84,7 @@ def leads_of(action_line: ActionLine) -> list[int]:
 
 def milestone_people(milestone: Milestone, cache: dict | None = None) -> list[int]:
     """Who answers for a milestone: its owner, or, when it has none, the leads of its action line."""
-    if milestone.owner_id and milestone.owner.is_active:
+    if milestone.owner_id and milestone.owner.is_active:  # type: ignore[union-attr]
         return [milestone.owner_id]
     cache = {} if cache is None else cache
     line_id = milestone.activity.action_line_id

@@ -423,7 +423,7 @@ def _load(kind: Any, value: Any) -> Any:
         return {name: _load(typing.get_args(kind)[1], item) for name, item in value.items()}
     if is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        return kind(**{f.name: _load(hints[f.name], value[f.name]) for f in fields(kind) if f.name in value})
+        return kind(**{f.name: _load(hints[f.name], value[f.name]) for f in fields(kind) if f.name in value})  # type: ignore[operator]
     if kind is Decimal:
         return Decimal(value)
     if kind is date:
@@ -670,7 +670,7 @@ def _agreement(period: Period, today: date, status: AgreementStatus) -> Agreemen
         ends_on=agreement.ends_on,
         ends_on_label=_long(agreement.ends_on),
         signed_on_label=_long(agreement.signed_on) if agreement.signed_on else "",
-        days_left=days_left,
+        days_left=days_left,  # type: ignore[arg-type]
         has_ended=has_ended,
         countdown=str(countdown),
         successor=Successor(successor.title, _long(successor.starts_on)) if successor else None,
@@ -846,8 +846,8 @@ def _plan(realisation: PlanRealisation, lines: list[ActionLine], today: date) ->
                 unit=indicator.unit,
                 baseline=indicator.baseline,
                 target=indicator.target,
-                actual=indicator.latest_value,
-                actual_period=indicator.latest_period or "",
+                actual=indicator.latest_value,  # type: ignore[attr-defined]
+                actual_period=indicator.latest_period or "",  # type: ignore[attr-defined]
             )
         )
     return PlanInfo(

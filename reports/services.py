@@ -74,7 +74,7 @@ def report_period(report: Report) -> Period:
 def report_build_data(report: Report, *, today: date | None = None) -> ReportData:
     """The report's figures: live for a report in progress, as frozen with its PDF once issued."""
     if report.is_issued:
-        return report_data_from_json(report.data)
+        return report_data_from_json(report.data)  # type: ignore[arg-type]
     return report_data(period=report_period(report), language=report.language, today=today)
 
 
@@ -83,7 +83,7 @@ def report_preview_data(report: Report, *, lines: list[ActionLine] | None = None
     the series per month, which only the PDF and the XLSX hold), as frozen once issued. `lines`: the action
     lines, when the page has read them already."""
     if report.is_issued:
-        return report_data_from_json(report.data)
+        return report_data_from_json(report.data)  # type: ignore[arg-type]
     return report_chapters(period=report_period(report), language=report.language, lines=lines)
 
 
@@ -317,7 +317,7 @@ def _export_reusable(export: ReportExport, report: Report) -> bool:
     """An issued report never changes: an export asked for since it was issued is reused. A draft's export is
     reused only while it is being made (a second click); once done, asking again makes it afresh. An export
     still queued or running after EXPORT_STALE_AFTER has lost its task and is made again."""
-    if report.is_issued and export.created_at < report.issued_at:
+    if report.is_issued and export.created_at < report.issued_at:  # type: ignore[operator]
         return False  # made from the draft's live figures
     if export.status in (ExportStatus.QUEUED, ExportStatus.RUNNING):
         return export.created_at > timezone.now() - EXPORT_STALE_AFTER
@@ -351,7 +351,7 @@ def export_request(*, report: Report, acting_user) -> ReportExport:
                     target=report,
                     details={"export": export.pk, "format": "xlsx", "audience": audience.key},
                 )
-                transaction.on_commit(lambda pk=export.pk: export_report.delay(pk))
+                transaction.on_commit(lambda pk=export.pk: export_report.delay(pk))  # type: ignore[misc]
                 return export
         except IntegrityError:
             continue  # another request made this audience's export a moment ago: return that one
@@ -466,7 +466,7 @@ def statements_create(*, year: int, acting_user) -> list[PartnerStatement]:
             created_by=acting_user,
         )
         made.append(statement)
-        transaction.on_commit(lambda pk=statement.pk: render_statement.delay(pk), robust=True)
+        transaction.on_commit(lambda pk=statement.pk: render_statement.delay(pk), robust=True)  # type: ignore[misc]
     return made
 
 

@@ -248,7 +248,7 @@ def upload_size_limited(max_bytes: int) -> Callable[[Callable[..., HttpResponse]
         def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             limit = UploadSizeLimit(request, max_bytes=max_bytes)
             try:
-                request.upload_handlers.insert(0, limit)
+                request.upload_handlers.insert(0, limit)  # type: ignore[union-attr]
             except AttributeError:  # the body was already read; the service still checks the size
                 pass
             return protected(request, *args, upload_limit=limit, **kwargs)
