@@ -279,7 +279,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+        # A failing check is reported by /healthz, the status page and `manage.py health`: no traceback per
+        # probe (an unexpected error still logs one).
+        "health_check": {"level": "ERROR"},
+    },
 }
 
 # Form widgets carry the NL Design System classes (templates/django/forms/widgets/).

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from lifeport.health import heartbeat_record
 from reminders.services import DeliveryError, reminder_deliver, reminder_fail, reminders_run
 
 # Back-off between attempts, in seconds; all below Redis's visibility timeout (1 hour).
@@ -24,7 +25,9 @@ def retry_countdowns() -> tuple[float, ...]:
 def run_daily(day: str | None = None) -> int:
     """The daily job for `day` (ISO date; today in Europe/Amsterdam by default). Returns how many were claimed."""
     on = date.fromisoformat(day) if day else timezone.localdate()
-    return len(reminders_run(day=on).claimed)
+    claimed = len(reminders_run(day=on).claimed)
+    heartbeat_record("reminders.run_daily")  # beat's heartbeat: lifeport.health fails when it is 26 hours old
+    return claimed
 
 
 @shared_task(bind=True, name="reminders.deliver", max_retries=None)

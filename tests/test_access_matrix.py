@@ -140,6 +140,7 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     ),
     "home": (lambda o: "/", {**_all(OK), "anonymous": LOGIN}),
     "healthz": (lambda o: "/healthz", _all(OK)),
+    "health": (lambda o: "/systeemstatus/", {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}),
     "ping": (lambda o: "/ping", {**_all(204), "anonymous": LOGIN}),
     "login": (lambda o: "/accounts/login/", {**_all(LOGIN), "anonymous": OK}),
     "password_reset": (lambda o: "/accounts/password_reset/", _all(OK)),

@@ -7,7 +7,7 @@ from django.urls import reverse
 def test_healthz_answers_200_when_the_database_is_reachable(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"status": "ok"}
 
 
 @pytest.mark.django_db
