@@ -43,6 +43,7 @@ from contributions.services import (
     duplicate_key,
     duplicate_keys,
 )
+from lifeport.lib.files import stored_names
 from lifeport.lib.money import AmountRefused, format_number, parse_amount
 from lifeport.lib.spreadsheet import csv_unguard
 from lifeport.lib.uploads import MIB, UnsafeFile, ZipLimits, clean_file_name, open_zip
@@ -983,10 +984,11 @@ def import_jobs_delete_old(*, now: datetime | None = None) -> int:
     for name in names:
         storage.delete(name)
     kept = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
-    if storage.exists("imports"):
-        for folder in storage.listdir("imports")[0]:
-            for filename in storage.listdir(f"imports/{folder}")[1]:
-                name = f"imports/{folder}/{filename}"
-                if name not in kept and storage.get_modified_time(name) < cutoff:
-                    storage.delete(name)
+    try:
+        stored = list(stored_names("imports"))  # S3 has no folders: listed, not asked whether "imports" exists
+    except FileNotFoundError:
+        stored = []
+    for name in stored:
+        if name not in kept and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
     return deleted

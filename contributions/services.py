@@ -566,7 +566,7 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
     Refuses (ValidationError on "file") an empty file, one over 10 MB — checked before anything is
     stored — any type other than PDF, PNG, JPEG, XLSX, DOCX or CSV, detected from the content, and an
     Office file whose zip would unpack to far more than it holds (checked on its directory, before reading).
-    The file is stored under MEDIA_ROOT with a generated name; the user's file name is kept as a label,
+    The file is stored in the media storage with a generated name; the user's file name is kept as a label,
     without control or direction-changing characters.
     """
     locked = Contribution.objects.select_for_update().select_related("partner").get(pk=contribution.pk)

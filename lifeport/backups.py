@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import timezone
+
+from lifeport.lib.files import CHUNK, stored_names
 
 DUMP = "database.dump"
 SQLITE = "database.sqlite3"
@@ -84,11 +88,7 @@ def backup_create(*, target_dir: Path | None = None) -> Path:
         with sqlite3.connect(dump) as copy:
             source.backup(copy)
         source.close()
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists():
-        shutil.copytree(media_root, folder / MEDIA)
-    else:
-        (folder / MEDIA).mkdir()
+    _media_copy_out(folder / MEDIA)
     files = {str(p.relative_to(folder)): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
     manifest = {"created_at": timezone.now().isoformat(), "database": db.engine, "files": files}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2))
@@ -112,7 +112,7 @@ def backup_restore(*, folder: Path) -> None:
     """Put the database and the media files of `folder` back (the database of DATABASE_URL is replaced).
 
     PostgreSQL: pg_restore --clean --if-exists in one transaction, so a failed restore changes nothing.
-    Media: the backup's files are copied over MEDIA_ROOT (files added since then stay).
+    Media: the backup's files are put back into the media storage (files added since then stay).
     """
     manifest = backup_check(folder)
     db = _database()
@@ -139,4 +139,32 @@ def backup_restore(*, folder: Path) -> None:
     else:
         with sqlite3.connect(folder / SQLITE) as source, sqlite3.connect(db.name) as target:
             source.backup(target)
-    shutil.copytree(folder / MEDIA, Path(settings.MEDIA_ROOT), dirs_exist_ok=True)
+    _media_copy_in(folder / MEDIA)
+
+
+def _media_copy_out(target: Path) -> None:
+    """Every file of the media storage (a folder or S3), read through the storage API, into `target`."""
+    target.mkdir(mode=0o700)
+    for name in _media_names():
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as source, path.open("wb") as copy:
+            shutil.copyfileobj(source, copy, CHUNK)
+
+
+def _media_names():
+    try:
+        yield from stored_names()
+    except FileNotFoundError:  # a media folder not made yet: nothing stored
+        return
+
+
+def _media_copy_in(source: Path) -> None:
+    """Put every file below `source` back into the media storage under its own name (replacing a file there)."""
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        name = path.relative_to(source).as_posix()
+        default_storage.delete(name)
+        with path.open("rb") as handle:
+            saved = default_storage.save(name, File(handle, name=name))
+        if saved != name:
+            raise BackupError(f"media file {name} was stored as {saved}.")

@@ -170,8 +170,50 @@ STATICFILES_DIRS = [
 ]
 # As deployed, `collectstatic` writes every file under a hashed name (and compressed) to STATIC_ROOT and
 # WhiteNoise serves it from there; locally (DEBUG) runserver and the PDFs read the sources.
+# Media (evidence, issued PDFs, exports, import files between steps): a folder (MEDIA_ROOT, the default, as
+# `make run` uses), or with MEDIA_STORAGE=s3 any S3-compatible object store (django-storages), so that several
+# web and worker containers share it. App code reaches media only through the storage API (lifeport/lib/files.py).
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+
+
+def s3_storage(*, bucket: str, access_key: str, secret_key: str, endpoint_url: str = "", region: str = "") -> dict:
+    """The STORAGES entry of an S3-compatible bucket (django-storages); the tests use it for their local server."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "access_key": access_key,
+            "secret_key": secret_key,
+            # Empty: Amazon S3 itself; otherwise the store's URL (MinIO, Ceph, a Dutch cloud's object storage).
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "addressing_style": "path",
+            # Private objects; a name taken is never overwritten (a new name is chosen, as on the filesystem).
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+
+
+if MEDIA_STORAGE == "s3":
+    _s3 = {key: env.str(key, default="") for key in ("S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY")}
+    if missing := [key for key, value in _s3.items() if not value]:
+        raise _config_error(f"MEDIA_STORAGE=s3 needs {', '.join(missing)}.")
+    _default_storage = s3_storage(
+        bucket=_s3["S3_BUCKET"],
+        access_key=_s3["S3_ACCESS_KEY"],
+        secret_key=_s3["S3_SECRET_KEY"],
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+    )
+elif MEDIA_STORAGE == "filesystem":
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise _config_error(f"MEDIA_STORAGE must be filesystem or s3, not {MEDIA_STORAGE!r}.")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

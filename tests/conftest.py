@@ -8,8 +8,11 @@ deselected and counted at the end of the run.
 import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
 import time
+import uuid
 from base64 import b32decode
 from collections.abc import Iterator
 from pathlib import Path
@@ -59,11 +62,73 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         )
 
 
+# The media storage of the tests: a folder per test by default; with LIFEPORT_TEST_MEDIA=s3 a bucket per test on
+# a real S3-compatible server started here (moto's server mode over HTTP), through django-storages as deployed.
+TEST_MEDIA = os.environ.get("LIFEPORT_TEST_MEDIA", "filesystem")
+S3_CREDENTIALS = {"access_key": "lifeport-test", "secret_key": "lifeport-test-secret", "region": "eu-west-1"}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """moto_server (an S3-compatible server) on a free local port; yields its endpoint URL."""
+    from tests.deployed import free_port
+
+    port = free_port()
+    moto = Path(sys.executable).with_name("moto_server")
+    process = subprocess.Popen(
+        [str(moto), "-H", "127.0.0.1", "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"moto_server did not start on port {port} (pip install 'moto[server]')")
+            time.sleep(0.2)
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def s3_bucket(endpoint: str) -> dict:
+    """A new, empty bucket on `endpoint`; returns its STORAGES entry."""
+    import boto3
+
+    from lifeport.settings import s3_storage
+
+    bucket = f"lifeport-{uuid.uuid4().hex[:16]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=S3_CREDENTIALS["access_key"],
+        aws_secret_access_key=S3_CREDENTIALS["secret_key"],
+        region_name=S3_CREDENTIALS["region"],
+    )
+    client.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": S3_CREDENTIALS["region"]})
+    return s3_storage(bucket=bucket, endpoint_url=endpoint, **S3_CREDENTIALS)
+
+
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path: Path) -> None:
+def _media_root(settings, tmp_path: Path, request) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    if TEST_MEDIA == "s3":
+        settings.STORAGES = {**settings.STORAGES, "default": s3_bucket(request.getfixturevalue("s3_server"))}
     # A fast hasher: every persona's password is hashed, and PBKDF2 costs ~0.5 s each on these machines.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def stored_files(folder: str = "") -> list[str]:
+    """The names of the files in the media storage below `folder` (either backend; none when it is empty)."""
+    from lifeport.lib.files import stored_names
+
+    try:
+        return list(stored_names(folder))
+    except FileNotFoundError:
+        return []
 
 
 # --- One write path: contribution rows are written by contributions/services.py only ------------------

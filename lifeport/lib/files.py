@@ -1,37 +1,83 @@
-"""Files the app makes (PDFs, exports) in the default storage: written whole or not at all, removed after commit.
+"""Files the app makes (PDFs, exports) in the default storage (a folder or S3): written whole or not at all,
+removed after commit. Only the storage API is used (no file-system paths), so every backend works.
 
-A render writes its file under a temporary name, moves it into place, and only then, in one transaction with
-its status, points its row at it: a half-written or failed file is never downloadable.
+A render saves its file under a new name, and only then, in one transaction with its status, points its row
+at it: a half-written or failed file is never downloadable (and a failed save leaves nothing behind).
 """
 
 import hashlib
-import os
-import uuid
-from pathlib import Path
+from collections.abc import Iterator
+from typing import IO
 
-from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 
+CHUNK = 1 << 16
 
-def write_file_atomically(*, name: str, content: bytes) -> str:
-    """Write `content` under a temporary name, fsync, then move it to `name` (made unique). Returns the name."""
-    final_name = default_storage.get_available_name(name)
-    final_path = Path(default_storage.path(final_name))
-    temporary = Path(settings.MEDIA_ROOT) / "tmp" / f"{uuid.uuid4().hex}.part"
-    temporary.parent.mkdir(parents=True, exist_ok=True)
-    final_path.parent.mkdir(parents=True, exist_ok=True)
+
+class FileTooLarge(Exception):
+    """A stream passed to `write_file_atomically` was longer than its `max_bytes`."""
+
+
+class _Bounded(File):
+    """A stream read in chunks that stops with FileTooLarge beyond `max_bytes` (the storage streams it on)."""
+
+    def __init__(self, handle: IO[bytes], *, max_bytes: int) -> None:
+        super().__init__(handle)
+        self.max_bytes = max_bytes
+        self.read_so_far = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(CHUNK), b""))
+        block = self.file.read(size)
+        self.read_so_far += len(block)
+        if self.read_so_far > self.max_bytes:
+            raise FileTooLarge(f"more than {self.max_bytes} bytes")
+        return block
+
+    def chunks(self, chunk_size: int | None = None):
+        while block := self.read(chunk_size or CHUNK):
+            yield block
+
+
+def write_file_atomically(*, name: str, content: bytes | IO[bytes], max_bytes: int | None = None) -> str:
+    """Save `content` (bytes, or a binary stream read in chunks, refused beyond `max_bytes`) under `name` (made
+    unique by the storage); returns the name it got. On any failure nothing stays stored."""
+    if isinstance(content, bytes | bytearray):
+        if max_bytes is not None and len(content) > max_bytes:
+            raise FileTooLarge(f"more than {max_bytes} bytes")
+        payload: File = ContentFile(bytes(content))
+    else:
+        payload = _Bounded(content, max_bytes=max_bytes if max_bytes is not None else 1 << 62)
+    free_name = default_storage.get_available_name(name)
     try:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, final_path)
-    finally:
-        temporary.unlink(missing_ok=True)
-    return final_name
+        return default_storage.save(free_name, payload)
+    except BaseException:
+        # The filesystem writes in place: remove the half-written file (S3 stores an object whole or not at all).
+        _remove_partial(free_name)
+        raise
+
+
+def _remove_partial(name: str) -> None:
+    try:
+        default_storage.delete(name)
+    except Exception:  # noqa: BLE001,S110 - cleaning up after a failure must not hide the failure
+        pass
+
+
+def stored_names(folder: str = "") -> Iterator[str]:
+    """Every stored file's name below `folder` (the whole storage by default), sorted, walking the storage API."""
+    directories, files = default_storage.listdir(folder)
+    prefix = f"{folder.rstrip('/')}/" if folder else ""
+    for name in sorted(files):
+        yield prefix + name
+    for directory in sorted(directories):
+        yield from stored_names(prefix + directory)
 
 
 def delete_file_on_commit(name: str) -> None:
@@ -43,15 +89,16 @@ def delete_file_on_commit(name: str) -> None:
 def sha256_of_file(name: str) -> str:
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 16), b""):
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
 
 def file_download(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
-    """A stored file as a download (the caller has checked the permission); 404 when the file is gone."""
+    """A stored file as a download, streamed from the storage in chunks (the caller has checked the
+    permission); 404 when the file is gone."""
     try:
         handle = field_file.open("rb")
-    except FileNotFoundError as error:
+    except FileNotFoundError as error:  # the folder's, and django-storages' for an S3 object that is gone
         raise Http404 from error
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

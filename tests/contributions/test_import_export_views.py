@@ -2,7 +2,6 @@ import csv
 import io
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,6 +12,7 @@ from openpyxl import load_workbook
 from actionlines.models import ActionLine
 from contributions.models import Contribution, HourlyRate, ImportJob, ImportStatus, Kind, Status
 from contributions.services import contribution_approve, contribution_create, period_submit
+from tests.conftest import stored_files
 from tests.contributions.test_imports import DUTCH, ENGLISH, csv_bytes, good_rows, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -76,8 +76,8 @@ def log(partner, user, *, line="talent", kind=Kind.STAFF_HOURS, day=date(2026, 3
     )
 
 
-def imported_files(user) -> list[Path]:
-    return list((Path(settings.MEDIA_ROOT) / "imports" / str(user.pk)).glob("*"))
+def imported_files(user) -> list[str]:
+    return stored_files(f"imports/{user.pk}")
 
 
 # --- Import -----------------------------------------------------------------------------------------

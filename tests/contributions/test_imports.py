@@ -360,28 +360,28 @@ def test_a_row_that_no_longer_passes_at_confirmation_imports_nothing_and_shows_w
 
 
 def test_abandoned_imports_and_their_files_are_deleted_after_a_day(rate, nxp, nxp_rep, settings):
-    import os
     from datetime import timedelta
-    from pathlib import Path
 
-    from django.utils import timezone
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
 
     from contributions.imports import import_jobs_delete_old
+    from tests.conftest import stored_files
 
+    # Files are stored now (the storage's own clock, also on S3); the clean-up runs two days later, when the job
+    # "recent" has just been started.
     data = csv_bytes([DUTCH, ["2026-03-01", "Talent", "Uren", "4", "", "Gastles", "", ""]])
     old = import_job_create(partner=nxp, acting_user=nxp_rep, upload=SimpleUploadedFile("oud.csv", data))
     recent = import_job_create(partner=nxp, acting_user=nxp_rep, upload=SimpleUploadedFile("nieuw.csv", data))
-    ImportJob.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
-    orphan = Path(settings.MEDIA_ROOT, "imports", str(nxp_rep.pk), "0" * 32 + ".upload")
-    orphan.write_bytes(b"left behind")
-    two_days_ago = (timezone.now() - timedelta(days=2)).timestamp()
-    os.utime(orphan, (two_days_ago, two_days_ago))
-    old_file = Path(settings.MEDIA_ROOT, old.file.name)
+    orphan = default_storage.save(f"imports/{nxp_rep.pk}/{'0' * 32}.upload", ContentFile(b"left behind"))
+    later = default_storage.get_modified_time(orphan) + timedelta(days=2)
+    ImportJob.objects.filter(pk=old.pk).update(created_at=later - timedelta(days=2))
+    ImportJob.objects.filter(pk=recent.pk).update(created_at=later)
 
-    assert import_jobs_delete_old() == 1
+    assert import_jobs_delete_old(now=later) == 1
     assert list(ImportJob.objects.values_list("pk", flat=True)) == [recent.pk]
-    assert not old_file.exists() and not orphan.exists()
-    assert Path(settings.MEDIA_ROOT, recent.file.name).exists()
+    assert stored_files("imports") == [recent.file.name]
+    assert orphan != recent.file.name and old.file.name != recent.file.name
 
 
 @pytest.mark.parametrize("length", [2001, 4999, 10_000])

@@ -27,6 +27,7 @@ from contributions.services import (
     period_close,
     period_submit,
 )
+from tests.conftest import stored_files
 from tests.contributions.conftest import CSV, EXE, HTML, JPEG, PNG, SVG, docx, macro_workbook, plain_zip, tiny_pdf, xlsx
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("nov28", "rate", "english")]
@@ -346,7 +347,7 @@ def test_ten_megabytes_is_accepted_and_one_byte_more_is_refused_before_storing(n
     with pytest.raises(ValidationError) as caught:
         evidence_add(contribution=item, acting_user=nxp_rep, upload=SimpleUploadedFile("te-groot.pdf", exactly + b"\n"))
     assert messages_of(caught)["file"] == ["The file is larger than 10 MB."]
-    stored = list((settings.MEDIA_ROOT / "evidence" / str(nxp.pk)).iterdir())
+    stored = stored_files(f"evidence/{nxp.pk}")
     assert len(stored) == 1 and Evidence.objects.count() == 1
 
 

@@ -13,6 +13,7 @@ from actionlines.models import ActionLine
 from contributions.models import Contribution, Evidence, Kind, ReportingPeriod, Status
 from contributions.services import MAX_EVIDENCE_BYTES, contribution_create, evidence_add, period_submit
 from partners.permissions import grant_partner_representative
+from tests.conftest import stored_files
 from tests.contributions.conftest import EXE, tiny_pdf
 from tests.factories import ContributionFactory, UserFactory
 
@@ -277,7 +278,7 @@ def test_a_file_of_ten_megabytes_and_one_byte_is_refused_while_uploading(client,
     assert response.status_code == 200
     assert "Het bestand is groter dan 10 MB." in text(response)
     assert not Evidence.objects.exists()
-    assert not (settings.MEDIA_ROOT / "evidence").exists()
+    assert stored_files("evidence") == []
 
 
 def test_another_partners_item_and_file_are_not_found(client, nxp, asmpt_rep, nxp_rep):

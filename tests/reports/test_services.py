@@ -2,11 +2,11 @@ import hashlib
 import io
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, IntegrityError, transaction
 from pypdf import PdfReader
 
@@ -18,6 +18,7 @@ from partners.models import Partner
 from reports import services
 from reports.models import Report, ReportStateError, ReportStatus
 from reports.selectors import parse_period, report_data, report_data_from_json, statement_data_from_json
+from tests.conftest import stored_files
 from tests.factories import ContributionFactory
 from tests.reports.conftest import ready_report
 
@@ -119,7 +120,8 @@ def test_only_a_report_with_a_ready_pdf_can_be_issued(programme, director):
 
 def test_a_tampered_pdf_cannot_be_issued(programme, director):
     report = ready_report(director=director)
-    Path(report.pdf.path).write_bytes(b"%PDF-1.7 not the same file")
+    default_storage.delete(report.pdf.name)
+    assert default_storage.save(report.pdf.name, ContentFile(b"%PDF-1.7 not the same file")) == report.pdf.name
     with pytest.raises(ReportStateError):
         services.report_issue(report=report, acting_user=director)
 
@@ -135,13 +137,13 @@ def test_only_programme_staff_make_and_issue_reports(programme, steering, nxp_re
 
 def test_editing_the_words_drops_the_pdf_made_before(programme, director):
     report = ready_report(director=director)
-    old_file = Path(report.pdf.path)
+    old_file = report.pdf.name
     updated = services.report_update_narrative(
         report=report, acting_user=director, summary="Nieuw", line_remarks={"talent": "Loopt goed", "x": "y"}
     )
     assert updated.status == ReportStatus.DRAFT and not updated.pdf and not updated.is_downloadable
     assert updated.line_remarks == {"talent": "Loopt goed"}
-    assert old_file.exists()  # deleted on commit, not before
+    assert default_storage.exists(old_file)  # deleted on commit, not before
 
 
 def test_a_render_that_was_superseded_leaves_no_file(programme, director):
@@ -153,7 +155,7 @@ def test_a_render_that_was_superseded_leaves_no_file(programme, director):
     assert services.report_render(report_id=report.pk, token=str(token)) is None
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and not report.pdf
-    assert not list((Path(settings.MEDIA_ROOT) / "reports").rglob("*.pdf"))
+    assert stored_files("reports") == []
 
 
 def test_a_failure_while_attaching_the_pdf_removes_the_file(programme, director, monkeypatch):
@@ -167,7 +169,7 @@ def test_a_failure_while_attaching_the_pdf_removes_the_file(programme, director,
     monkeypatch.setattr(Report, "save", broken_save)
     with pytest.raises(DatabaseError):
         services.report_render(report_id=report.pk, token=str(token))
-    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored_files() == []
 
 
 def test_a_year_statement_is_confirmed_by_the_partners_representative_once(

@@ -1,12 +1,13 @@
 """Evidence uploads against hostile file names and contents (the type and size rules: tests/contributions)."""
 
 from email.message import Message
-from pathlib import Path
+from pathlib import PurePosixPath
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contributions.models import Evidence
+from tests.conftest import stored_files
 from tests.contributions.conftest import tiny_pdf
 from tests.factories import ContributionFactory
 
@@ -33,8 +34,9 @@ def test_a_hostile_file_name_never_reaches_the_disk_or_the_download_header(clien
     response = client.post(f"/bijdragen/{draft.pk}/bewijs/", {"file": SimpleUploadedFile(name, tiny_pdf())})
     assert response.status_code == 302
     evidence = Evidence.objects.get()
-    stored = Path(settings.MEDIA_ROOT, evidence.file.name).resolve()
-    assert stored.parent == Path(settings.MEDIA_ROOT, "evidence", str(draft.partner_id)).resolve()
+    stored = PurePosixPath(evidence.file.name)
+    assert stored_files(f"evidence/{draft.partner_id}") == [evidence.file.name]
+    assert stored.parent == PurePosixPath("evidence", str(draft.partner_id))
     assert stored.suffix == ".pdf" and len(stored.stem) == 32  # a generated name (uuid4 hex)
 
     download = client.get(evidence.get_absolute_url())

@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if not no_input:
             self.stdout.write(
                 f"This REPLACES database {name} with the backup of {manifest['created_at']} "
-                f"and copies its media files into {settings.MEDIA_ROOT}."
+                f"and puts its media files back into the media storage ({settings.MEDIA_STORAGE})."
             )
             if input("Type 'yes' to continue: ").strip() != "yes":
                 raise CommandError("Restore cancelled.")
