@@ -34,6 +34,13 @@ run: install
 	@echo "Lifeport Regie: http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
+## The tests that write, read or delete media files: with LIFEPORT_TEST_SERVICES=1 (as in CI) they run a second
+## time on an S3-compatible server started by the tests (moto_server; LIFEPORT_TEST_MEDIA=s3).
+MEDIA_TESTS := tests/lifeport/test_media_storage.py tests/contributions/test_imports.py \
+	tests/contributions/test_import_export_views.py tests/contributions/test_services.py \
+	tests/contributions/test_views.py tests/reports/test_tasks.py tests/reports/test_services.py \
+	tests/reports/test_exports.py tests/security/test_uploads.py
+
 ## ruff, mypy (services, selectors, permissions, figures, lifeport/lib), then the whole pytest suite.
 ## Service tests run when LIFEPORT_TEST_SERVICES=1 (as in CI).
 test: install
@@ -41,6 +48,10 @@ test: install
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(VENV)/bin/mypy
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ "$$LIFEPORT_TEST_SERVICES" = "1" ]; then \
+		echo "The media tests again, on S3 (moto_server):"; \
+		LIFEPORT_TEST_MEDIA=s3 $(VENV)/bin/pytest -q $(MEDIA_TESTS); \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
