@@ -7,9 +7,14 @@ brings it back. A manifest with SHA-256 checksums lets the restore refuse a dama
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +73,23 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
 
 def backup_create(*, target_dir: Path | None = None) -> Path:
-    """Write the database and the media files to a new folder `<BACKUP_DIR>/<YYYY-MM-DD_HHMMSS>/`.
-
-    The folder is readable by its owner only (it holds personal data). Returns the folder.
+    """Write the database and the media files to a new folder `<BACKUP_DIR>/<YYYY-MM-DD_HHMMSS>/`, then (with
+    BACKUP_GPG_PUBLIC_KEY) encrypt it into `<YYYY-MM-DD_HHMMSS>.tar.gpg` and remove the folder, then delete the
+    backups beyond the retention. Readable by its owner only (it holds personal data). Returns what it wrote.
     """
     root = Path(target_dir or settings.BACKUP_DIR)
+    folder = _backup_folder(root)
+    written = folder
+    if settings.BACKUP_GPG_PUBLIC_KEY:
+        try:
+            written = _encrypt(folder, Path(settings.BACKUP_GPG_PUBLIC_KEY))
+        finally:
+            shutil.rmtree(folder)
+    backups_prune(root)
+    return written
+
+
+def _backup_folder(root: Path) -> Path:
     folder = root / timezone.localtime().strftime("%Y-%m-%d_%H%M%S")
     folder.mkdir(parents=True, exist_ok=False, mode=0o700)
     db = _database()
@@ -168,3 +185,101 @@ def _media_copy_in(source: Path) -> None:
             saved = default_storage.save(name, File(handle, name=name))
         if saved != name:
             raise BackupError(f"media file {name} was stored as {saved}.")
+
+
+# --- Encryption (GPG, to the operator's public key) ----------------------------------------------------------
+
+ENCRYPTED = ".tar.gpg"
+
+
+def _gpg(*args: str, home: str) -> list[str]:
+    return ["gpg", "--batch", "--yes", "--quiet", "--homedir", home, *args]
+
+
+def _encrypt(folder: Path, public_key: Path) -> Path:
+    """`folder` as a tar stream through `gpg --encrypt --recipient-file` into `<folder>.tar.gpg` (mode 600)."""
+    if not public_key.is_file():
+        raise BackupError(f"BACKUP_GPG_PUBLIC_KEY {public_key} is not a readable file.")
+    archive = folder.with_name(folder.name + ENCRYPTED)
+    with tempfile.TemporaryDirectory(prefix="gpg-", dir="/tmp") as home:  # a throwaway keyring: only the key given
+        command = _gpg(
+            "--trust-model",
+            "always",
+            "--recipient-file",
+            str(public_key),
+            "--output",
+            str(archive),
+            "--encrypt",
+            home=home,
+        )
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        with tarfile.open(fileobj=process.stdin, mode="w|") as tar:
+            tar.add(folder, arcname=folder.name)
+        process.stdin.close()
+        error = process.stderr.read().decode(errors="replace")
+        if process.wait() != 0:
+            archive.unlink(missing_ok=True)
+            raise BackupError(f"gpg failed: {error.strip()[-2000:]}")
+    archive.chmod(0o600)
+    return archive
+
+
+@contextmanager
+def backup_opened(path: Path) -> Iterator[Path]:
+    """The backup folder of `path`: the folder itself, or an encrypted archive decrypted (with the private key in
+    the keyring of GNUPGHOME) into a temporary folder that is removed afterwards."""
+    if not path.name.endswith(ENCRYPTED):
+        yield path
+        return
+    if not path.is_file():
+        raise BackupError(f"{path} does not exist.")
+    with tempfile.TemporaryDirectory(prefix="lifeport-restore-") as workdir:
+        home = os.environ.get("GNUPGHOME") or str(Path.home() / ".gnupg")
+        process = subprocess.Popen(
+            _gpg("--decrypt", str(path), home=home), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            with tarfile.open(fileobj=process.stdout, mode="r|") as tar:
+                tar.extractall(workdir, filter="data")
+        except tarfile.TarError:
+            pass  # gpg's own message says why
+        error = process.stderr.read().decode(errors="replace")
+        if process.wait() != 0:
+            raise BackupError(f"{path.name} could not be decrypted: {error.strip()[-2000:]}")
+        folders = [p for p in Path(workdir).iterdir() if p.is_dir()]
+        if len(folders) != 1:
+            raise BackupError(f"{path.name} does not hold one backup folder.")
+        yield folders[0]
+
+
+# --- Retention -------------------------------------------------------------------------------------------------
+
+_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})_(\d{6})(\.tar\.gpg)?$")
+
+
+def backups_to_keep(names: list[str], *, daily: int, monthly: int) -> set[str]:
+    """Of the backups `names` (`YYYY-MM-DD_HHMMSS[.tar.gpg]`), the ones to keep: the newest of each of the `daily`
+    most recent days that have one, and the newest of each of the `monthly` most recent months."""
+    dated = sorted((name for name in names if _NAME.match(name)), reverse=True)  # the name sorts by date
+    keep: set[str] = set()
+    for period_of, count in ((lambda n: n[:10], daily), (lambda n: n[:7], monthly)):
+        seen: list[str] = []
+        for name in dated:
+            period = period_of(name)
+            if period not in seen:
+                seen.append(period)
+                if len(seen) > count:
+                    break
+                keep.add(name)
+    return keep
+
+
+def backups_prune(root: Path) -> list[str]:
+    """Delete the backups in `root` beyond the retention (BACKUP_KEEP_DAILY, BACKUP_KEEP_MONTHLY); returns them."""
+    names = [p.name for p in root.iterdir() if _NAME.match(p.name)]
+    keep = backups_to_keep(names, daily=settings.BACKUP_KEEP_DAILY, monthly=settings.BACKUP_KEEP_MONTHLY)
+    removed = sorted(set(names) - keep)
+    for name in removed:
+        path = root / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return removed

@@ -226,6 +226,12 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media-not-served/"
 # `make backup` writes dated folders here (database dump + media); see lifeport/backups.py.
 BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups")))
+# An ASCII-armoured OpenPGP public key (a file): every backup is then one GPG-encrypted archive, readable only
+# with its private key, which stays off the server. Retention: the newest backup of each of the last 14 days
+# that have one, and of each of the last 12 months; older ones are deleted after each backup.
+BACKUP_GPG_PUBLIC_KEY = env.str("BACKUP_GPG_PUBLIC_KEY", default="")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
