@@ -20,7 +20,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.db import connections
 from django.utils import timezone
 
@@ -77,6 +77,8 @@ def backup_create(*, target_dir: Path | None = None) -> Path:
     BACKUP_GPG_PUBLIC_KEY) encrypt it into `<YYYY-MM-DD_HHMMSS>.tar.gpg` and remove the folder, then delete the
     backups beyond the retention. Readable by its owner only (it holds personal data). Returns what it wrote.
     """
+    if "backups" in settings.STORAGES and target_dir is None:
+        return _backup_to_storage()
     root = Path(target_dir or settings.BACKUP_DIR)
     folder = _backup_folder(root)
     written = folder
@@ -87,6 +89,22 @@ def backup_create(*, target_dir: Path | None = None) -> Path:
             shutil.rmtree(folder)
     backups_prune(root)
     return written
+
+
+def _backup_to_storage() -> Path:
+    """The encrypted archive, made in a temporary folder, saved to the "backups" storage (an S3 bucket); the
+    retention applied there. Returns the archive's name in the bucket (as a Path, like the folder case)."""
+    storage = storages["backups"]
+    with tempfile.TemporaryDirectory(prefix="lifeport-backup-") as workdir:
+        folder = _backup_folder(Path(workdir))
+        archive = _encrypt(folder, Path(settings.BACKUP_GPG_PUBLIC_KEY))
+        with archive.open("rb") as handle:
+            saved = storage.save(archive.name, File(handle, name=archive.name))
+    names = [name for name in storage.listdir("")[1] if _NAME.match(name)]
+    keep = backups_to_keep(names, daily=settings.BACKUP_KEEP_DAILY, monthly=settings.BACKUP_KEEP_MONTHLY)
+    for name in sorted(set(names) - keep):
+        storage.delete(name)
+    return Path(saved)
 
 
 def _backup_folder(root: Path) -> Path:

@@ -232,6 +232,19 @@ BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(BASE_DIR / "var" / "backups"
 BACKUP_GPG_PUBLIC_KEY = env.str("BACKUP_GPG_PUBLIC_KEY", default="")
 BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
 BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+# Off-site: with BACKUP_S3_BUCKET the encrypted archives go to that bucket of the S3 store (S3_ENDPOINT_URL and
+# the S3_* credentials; the storage alias "backups") instead of BACKUP_DIR, and the retention is applied there.
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default="")
+if BACKUP_S3_BUCKET:
+    if not BACKUP_GPG_PUBLIC_KEY:
+        raise _config_error("BACKUP_S3_BUCKET needs BACKUP_GPG_PUBLIC_KEY: backups leave the server encrypted only.")
+    STORAGES["backups"] = s3_storage(
+        bucket=BACKUP_S3_BUCKET,
+        access_key=env.str("S3_ACCESS_KEY", default=""),
+        secret_key=env.str("S3_SECRET_KEY", default=""),
+        endpoint_url=env.str("S3_ENDPOINT_URL", default=""),
+        region=env.str("S3_REGION", default=""),
+    )
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 

@@ -218,3 +218,43 @@ def test_retention_keeps_the_newest_backup_of_14_days_and_of_12_months(tmp_path,
     assert "notes.txt" in kept
     assert len(kept) == 1 + 14 + 11  # notes, 14 days (November's newest among them), 11 earlier months' newest
     assert backups_to_keep(kept, daily=14, monthly=12) == set(kept) - {"notes.txt"}
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_an_off_site_backup_goes_encrypted_to_the_s3_bucket_with_its_retention(
+    nxp, nxp_rep, tmp_path, settings, s3_server, backup_key, monkeypatch
+):
+    """BACKUP_S3_BUCKET: the archive lands in the bucket of a real S3-compatible server (moto_server over HTTP)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from lifeport.backups import backup_create, backup_opened
+    from tests.conftest import s3_bucket
+
+    public_key, private_home = backup_key
+    settings.BACKUP_GPG_PUBLIC_KEY = str(public_key)
+    settings.STORAGES = {**settings.STORAGES, "backups": s3_bucket(s3_server)}
+    bucket = storages["backups"]
+    old = [f"2020-01-{day:02d}_020000.tar.gpg" for day in range(1, 21)]
+    for name in old:
+        bucket.save(name, ContentFile(b"an old archive"))
+    item = ContributionFactory(partner=nxp, created_by=nxp_rep)
+    evidence_add(contribution=item, acting_user=nxp_rep, upload=SimpleUploadedFile("foto.png", PNG))
+
+    name = str(backup_create())
+
+    stored = sorted(bucket.listdir("")[1])
+    assert name in stored and re.fullmatch(r"\d{4}-\d{2}-\d{2}_\d{6}\.tar\.gpg", name)
+    # 14 days (this one and 2020-01-08 … 01-20) and per month the newest: 2020-01-01 … 01-07 are gone.
+    assert stored == sorted([name, *old[7:]])
+    local = tmp_path / name
+    with bucket.open(name, "rb") as handle:
+        local.write_bytes(handle.read())
+    assert PNG not in local.read_bytes()
+    monkeypatch.setenv("GNUPGHOME", private_home)
+    with backup_opened(local) as folder:
+        manifest = backup_check(folder)
+    evidence_name = Evidence.objects.get().file.name
+    assert manifest["files"][f"media/{evidence_name}"] == hashlib.sha256(PNG).hexdigest()
+    assert manifest["database"] == "postgresql" and "database.dump" in manifest["files"]
