@@ -32,7 +32,7 @@ DAILY_JOB_MAX_AGE = datetime.timedelta(hours=26)
 
 
 def heartbeat_record(name: str) -> None:
-    """Record that periodic job `name` has just run (beat's heartbeat, read by `Heartbeat`)."""
+    """Record that periodic job `name` has just run (beat's heartbeat, read by `BeatHeartbeat`)."""
     Heartbeat.objects.update_or_create(name=name, defaults={"at": timezone.now()})
 
 
