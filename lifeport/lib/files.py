@@ -28,13 +28,14 @@ class _Bounded(File):
 
     def __init__(self, handle: IO[bytes], *, max_bytes: int) -> None:
         super().__init__(handle)
+        self.handle = handle
         self.max_bytes = max_bytes
         self.read_so_far = 0
 
     def read(self, size: int = -1) -> bytes:
         if size is None or size < 0:
             return b"".join(iter(lambda: self.read(CHUNK), b""))
-        block = self.file.read(size)
+        block = self.handle.read(size)
         self.read_so_far += len(block)
         if self.read_so_far > self.max_bytes:
             raise FileTooLarge(f"more than {self.max_bytes} bytes")
