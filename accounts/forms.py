@@ -1,9 +1,11 @@
 import re
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.utils.translation import gettext_lazy as _
 
 from accounts.services import normalise_code
+from accounts.throttling import USERNAME_MAX_LENGTH
 
 CODE = re.compile(r"^[a-z0-9]{6,16}$")
 
@@ -31,4 +33,15 @@ class SetupForm(CodeForm):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "off"}
         ),
+    )
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with its username bounded by a validator (Django sets only the widget's maxlength).
+
+    A longer name is a form error before anything authenticates it, so django-axes never stores it.
+    """
+
+    username = UsernameField(
+        label=_("Username"), max_length=USERNAME_MAX_LENGTH, widget=forms.TextInput(attrs={"autofocus": True})
     )

@@ -7,6 +7,7 @@ session is verified.
 
 from base64 import b32encode
 
+from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth.models import User as AbstractBaseUser  # the user model (no custom one)
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -121,3 +122,24 @@ def two_factor_demo_device(*, user: AbstractBaseUser) -> None:
 def demo_totp_secret() -> str:
     """The demo key as an authenticator app takes it (base32)."""
     return b32encode(DEMO_TOTP_KEY).decode()
+
+
+def _password_change_credentials(user: AbstractBaseUser) -> dict:
+    return {"username": user.get_username()}
+
+
+def password_change_locked(*, request: HttpRequest) -> bool:
+    """Whether this account may not try its current password now (the sign-in's lock, by account or address)."""
+    return not AxesProxyHandler.is_allowed(request, _password_change_credentials(request.user))
+
+
+def password_change_refused(*, request: HttpRequest) -> bool:
+    """A wrong current password in the password change: counted like a failed sign-in, recorded in the trail.
+
+    Returns True when this attempt locked the account (or its address), as the sign-in would be.
+    """
+    AxesProxyHandler.user_login_failed(
+        sender=password_change_refused, credentials=_password_change_credentials(request.user), request=request
+    )
+    audit_record(actor=request.user, action=Action.PASSWORD_CHANGE_FAILED, target=request.user, request=request)
+    return bool(getattr(request, "axes_locked_out", False))

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_POST
 from accounts.forms import CodeForm, SetupForm
 from accounts.services import (
     has_two_factor,
+    password_change_locked,
+    password_change_refused,
     recovery_codes_left,
     recovery_codes_renew,
     requires_two_factor,
@@ -122,7 +124,21 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None = No
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's password change (keeps this session, ends all others), recorded in the audit trail."""
+    """Django's password change (keeps this session, ends all others), recorded in the audit trail.
+
+    A wrong current password counts as a failed sign-in (django-axes): five from one address, or twenty
+    for the account, lock it, here and at the sign-in.
+    """
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.user.is_authenticated and password_change_locked(request=request):
+            return locked_out(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        if form.has_error("old_password", "password_incorrect") and password_change_refused(request=self.request):
+            return locked_out(self.request)
+        return super().form_invalid(form)
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)

@@ -18,6 +18,7 @@ class Action(models.TextChoices):
     TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in set up")
     RECOVERY_CODES = "recovery_codes", _("Recovery codes renewed")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_CHANGE_FAILED = "password_change_failed", _("Password change refused (wrong current password)")
     ROLE_GRANTED = "role_granted", _("Role granted")
     ROLE_REVOKED = "role_revoked", _("Role revoked")
     PERMISSION_GRANTED = "permission_granted", _("Permission granted")

@@ -1,34 +1,14 @@
 """The audit trail: one function records an event; every app calls it where the event happens."""
 
-import ipaddress
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
 from audit.middleware import current_request
 from audit.models import Action, AuditEvent
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    """The address the request came from: REMOTE_ADDR, or behind our proxy the address it appended last.
-
-    The right-most X-Forwarded-For entry is the one our own proxy wrote; entries left of it come from
-    the client and can be forged. Used by the audit trail and by django-axes (AXES_CLIENT_IP_CALLABLE).
-    """
-    if request is None:
-        return None
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "BEHIND_PROXY", False):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            address = forwarded[-1]
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
+from lifeport.lib.proxies import client_address
 
 
 def _actor(user) -> tuple[Any, str]:
@@ -60,7 +40,7 @@ def audit_record(
         actor=user,
         actor_name=name or str((details or {}).get("username", ""))[:150],
         action=action,
-        ip_address=client_ip(request),
+        ip_address=client_address(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "")[:200] if request is not None else ""),
         details=details or {},
     )

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
+from lifeport.lib.proxies import FORWARDED_HEADERS, from_trusted_proxy
+
 LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
@@ -24,5 +26,21 @@ def language_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> 
         response = get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+    return middleware
+
+
+def forwarded_headers_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """First of all: a peer that is not one of our proxies (TRUSTED_PROXIES) has its X-Forwarded-* removed.
+
+    So nothing later (SECURE_PROXY_SSL_HEADER, the audit trail, django-axes) can be told by a client that it
+    came over HTTPS or from another address.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if not from_trusted_proxy(request):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return get_response(request)
 
     return middleware

@@ -11,6 +11,8 @@ import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
+from lifeport.lib.proxies import proxy_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarded headers from a peer that is not our proxy are removed before anything reads them.
+    "lifeport.middleware.forwarded_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -264,9 +268,14 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
-if BEHIND_PROXY:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For and X-Forwarded-Proto are believed;
+# from any other peer those headers are removed (lifeport.middleware.forwarded_headers_middleware), so
+# SECURE_PROXY_SSL_HEADER is safe to set always. Empty: no proxy, REMOTE_ADDR is the client.
+try:
+    TRUSTED_PROXIES = proxy_networks(env.list("TRUSTED_PROXIES", default=[]))
+except ValueError as _error:
+    raise _config_error(f"TRUSTED_PROXIES holds something that is not an address or CIDR range ({_error}).") from None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -292,15 +301,20 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# Sign-in throttling (django-axes 8): 5 failures lock that username from that address for 15 minutes.
+# Sign-in throttling (django-axes 8): 5 failures lock that username from that address, and 20 failures
+# from any addresses lock the account, for 15 minutes (accounts.throttling.AccountAndAddressHandler; the
+# order of AXES_LOCKOUT_PARAMETERS is the handler's). A wrong current password in the password change counts.
 AXES_FAILURE_LIMIT = 5
+ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "accounts.throttling.AccountAndAddressHandler"
+AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_username"
 AXES_RESET_ON_SUCCESS = True
 # The lock lasts 15 minutes from the fifth failure; attempts during the lock do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "audit.services.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lifeport.lib.proxies.client_address"
 AXES_VERBOSE = False
 # Two-factor sign-in (django-otp): TOTP apps and single-use recovery codes; see accounts/.
 OTP_TOTP_ISSUER = "Lifeport Regie"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import views as account_views
+from accounts.forms import SignInForm
 from lifeport import views
 
 urlpatterns = [
@@ -12,7 +13,11 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("systeemstatus/", views.health_detail, name="health"),
     path("i18n/setlang/", views.set_language, name="set_language"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
+        name="login",
+    ),
     # Django's password views, with the change recorded in the audit trail (accounts.views).
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path(

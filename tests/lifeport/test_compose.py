@@ -21,7 +21,7 @@ def _compose() -> dict:
 
 def test_compose_has_the_app_services_and_persistent_volumes():
     compose = _compose()
-    assert {"web", "worker", "beat", "migrate", "db", "redis"} <= set(compose["services"])
+    assert {"proxy", "web", "worker", "beat", "migrate", "db", "redis"} <= set(compose["services"])
     assert compose["services"]["db"]["image"].startswith("postgres:16")
     assert compose["services"]["redis"]["image"].startswith("redis:7")
     assert {"pgdata", "media"} <= set(compose["volumes"])
@@ -163,3 +163,16 @@ def test_the_image_carries_the_postgresql_client_of_the_servers_major_version():
     assert "postgresql-client-${PG_MAJOR}" in dockerfile
     assert "https://apt.postgresql.org/pub/repos/apt bookworm-pgdg main" in dockerfile
     assert "FROM python:3.11-slim-bookworm" in dockerfile
+
+
+def test_only_the_tls_proxy_is_published_and_the_app_trusts_only_its_forwarded_headers():
+    services = _compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}
+    assert services["proxy"]["image"].startswith("caddy:")
+    proxy_address = services["proxy"]["networks"]["front"]["ipv4_address"]
+    for name in ("web", "worker", "beat"):
+        assert services[name]["environment"]["TRUSTED_PROXIES"] == f"{proxy_address}/32", name
+    caddyfile = (BASE_DIR / "Caddyfile").read_text()
+    assert "reverse_proxy web:8000" in caddyfile
+    assert "BEHIND_PROXY" not in (BASE_DIR / ".env.example").read_text()

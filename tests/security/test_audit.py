@@ -5,7 +5,8 @@ from django.contrib.auth.models import Group
 from django.test import Client
 
 from audit.models import Action, AuditEvent
-from audit.services import audit_record, client_ip
+from audit.services import audit_record
+from lifeport.lib.proxies import client_address
 from partners.models import Role
 from partners.permissions import (
     ACT_FOR_PARTNER,
@@ -146,12 +147,36 @@ def test_an_unknown_action_is_refused(director):
         audit_record(actor=director, action="approved_twice")
 
 
-def test_behind_the_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
+def test_behind_our_proxy_the_address_is_the_one_the_proxy_saw(rf, settings):
     request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20")
-    assert client_ip(request) == "10.0.0.2"
-    settings.BEHIND_PROXY = True
-    assert client_ip(request) == "198.51.100.20"  # the forged left-most entry is ignored
-    assert client_ip(rf.get("/", REMOTE_ADDR="not an address")) is None
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXIES = ["10.0.0.0/24"]
+    assert client_address(request) == "198.51.100.20"  # the forged left-most entry is ignored
+    # Two of our proxies in a row: the first address that is not ours is the client.
+    chained = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20, 10.0.0.3")
+    assert client_address(chained) == "198.51.100.20"
+    # A peer that is not our proxy is the client, whatever it forwards.
+    assert client_address(rf.get("/", REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="10.0.0.2")) == "192.0.2.5"
+    assert client_address(rf.get("/", REMOTE_ADDR="not an address")) is None
+
+
+@pytest.mark.django_db
+def test_a_forged_forwarded_header_from_an_untrusted_peer_is_not_what_the_audit_row_records(nxp_rep, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2/32"]
+    login = {"username": "rep-nxp", "password": PASSWORD}
+    Client().post("/accounts/login/", login, REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_FOR="10.9.9.9")
+    Client().post("/accounts/login/", login, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 198.51.100.20")
+    assert [e.ip_address for e in _events(Action.SIGN_IN).order_by("id")] == [ADDRESS, "198.51.100.20"]
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_claim_https_with_a_forwarded_header(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    # Straight from a client: its X-Forwarded-Proto is dropped, so it is redirected to HTTPS.
+    response = client.get("/accounts/login/", REMOTE_ADDR=ADDRESS, HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 301
+    settings.TRUSTED_PROXIES = ["10.0.0.2/32"]
+    assert client.get("/accounts/login/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_PROTO="https").status_code == 200
 
 
 @pytest.mark.django_db

@@ -20,8 +20,8 @@ SETUP = "/accounts/tweestapsverificatie/instellen/"
 CODES = "/accounts/tweestapsverificatie/herstelcodes/"
 
 
-def _sign_in(client: Client, username: str, password: str, address: str = "192.0.2.10"):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+def _sign_in(client: Client, username: str, password: str, address: str = "192.0.2.10", **headers):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address, **headers)
 
 
 # --- throttling ---------------------------------------------------------------------------------
@@ -59,6 +59,66 @@ def test_the_lock_is_per_username_and_address_combination(nxp_rep, asmpt_rep):
     # The same person from their office's address, and a colleague from the attacker's address, get in.
     assert _sign_in(Client(), "rep-nxp", PASSWORD, address="198.51.100.7").status_code == 302
     assert _sign_in(Client(), "rep-asmpt", PASSWORD, address="192.0.2.66").status_code == 302
+
+
+@pytest.mark.django_db
+def test_twenty_wrong_passwords_with_twenty_forged_forwarded_addresses_lock_the_account(nxp_rep):
+    # Straight at gunicorn (no proxy configured): the forged X-Forwarded-For changes nothing, the peer is one.
+    for attempt in range(20):
+        forged = f"198.51.100.{attempt + 1}"
+        _sign_in(Client(), "rep-nxp", f"wrong-{attempt}", address="192.0.2.66", HTTP_X_FORWARDED_FOR=forged)
+    client = Client()
+    forged = {"HTTP_X_FORWARDED_FOR": "10.1.1.1"}
+    assert _sign_in(client, "rep-nxp", PASSWORD, address="192.0.2.66", **forged).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_twenty_failures_from_twenty_real_addresses_behind_our_proxy_lock_the_account_everywhere(nxp_rep, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.2/32"]
+    for attempt in range(19):
+        via_proxy = {"HTTP_X_FORWARDED_FOR": f"198.51.100.{attempt + 1}"}
+        assert _sign_in(Client(), "rep-nxp", f"wrong-{attempt}", address="10.0.0.2", **via_proxy).status_code == 200
+    last = {"HTTP_X_FORWARDED_FOR": "203.0.113.1"}
+    assert _sign_in(Client(), "rep-nxp", "wrong-20", address="10.0.0.2", **last).status_code == 429
+    # The account is locked: the right password from a new address does not get in either.
+    client = Client()
+    fresh = {"HTTP_X_FORWARDED_FOR": "203.0.113.77"}
+    assert _sign_in(client, "rep-nxp", PASSWORD, address="10.0.0.2", **fresh).status_code == 429
+    assert _sign_in(client, "rep-nxp", PASSWORD, address="192.0.2.200").status_code == 429
+    assert "_auth_user_id" not in client.session
+    recorded = set(AuditEvent.objects.filter(action=Action.SIGN_IN_FAILED).values_list("ip_address", flat=True))
+    assert {f"198.51.100.{n}" for n in range(1, 20)} | {"203.0.113.1"} <= recorded
+    assert "10.0.0.2" not in recorded
+
+
+@pytest.mark.django_db
+def test_a_username_longer_than_any_account_is_a_form_error_not_a_server_error(nxp_rep):
+    response = _sign_in(Client(), "r" * 300 + "\x00", "whatever-password")
+    assert response.status_code == 200
+    assert 'data-testid="locked-out"' not in response.content.decode()
+    assert "150" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_wrong_current_passwords_in_the_password_change_lock_it_like_the_sign_in_and_are_recorded(nxp_rep):
+    client = Client()
+    _sign_in(client, "rep-nxp", PASSWORD)
+    new = "Another-long-passphrase-42"
+    for attempt in range(4):
+        wrong = {"old_password": f"guess-{attempt}", "new_password1": new, "new_password2": new}
+        assert client.post("/accounts/password_change/", wrong, REMOTE_ADDR="192.0.2.10").status_code == 200
+    wrong = {"old_password": "guess-5", "new_password1": new, "new_password2": new}
+    assert client.post("/accounts/password_change/", wrong, REMOTE_ADDR="192.0.2.10").status_code == 429
+    # Locked: neither the right current password here nor the sign-in from this address gets through.
+    right = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post("/accounts/password_change/", right, REMOTE_ADDR="192.0.2.10").status_code == 429
+    nxp_rep.refresh_from_db()
+    assert nxp_rep.check_password(PASSWORD)
+    assert _sign_in(Client(), "rep-nxp", PASSWORD).status_code == 429
+    refused = AuditEvent.objects.filter(action=Action.PASSWORD_CHANGE_FAILED, actor=nxp_rep)
+    assert refused.count() == 5
+    assert AuditEvent.objects.filter(action=Action.LOCKED_OUT).count() >= 1
 
 
 @pytest.mark.django_db
