@@ -25,8 +25,8 @@ COPY pyproject.toml ./
 COPY . .
 COPY --from=assets /app/node_modules ./node_modules
 RUN pip install . && useradd --system --home /app lifeport \
-    && SECRET_KEY=build DEBUG=1 python manage.py compilemessages --ignore=node_modules \
-    && SECRET_KEY=build python manage.py collectstatic --no-input \
+    && SECRET_KEY=build-only DEBUG=1 python manage.py compilemessages --ignore=node_modules \
+    && SECRET_KEY=build-only-collectstatic-not-a-secret-and-never-used-at-run-time python manage.py collectstatic --no-input \
     && mkdir -p /data/media && chown -R lifeport /data /app/var
 USER lifeport
 EXPOSE 8000

@@ -1,9 +1,13 @@
 from collections.abc import Callable
+from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.services import has_two_factor, requires_two_factor
@@ -36,3 +40,38 @@ class two_factor_middleware:  # noqa: N801 - named like the function middlewares
         if getattr(request, "htmx", False):
             return HttpResponseClientRedirect(url)
         return redirect(url)
+
+
+SIGNED_IN_AT = "lifeport_signed_in_at"
+LAST_SEEN_AT = "lifeport_last_seen_at"
+# The last-seen time is written at most once a minute, so a busy page does not save its session every time.
+LAST_SEEN_RESOLUTION = 60
+
+
+def session_timeout_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Sign out a session 30 minutes after its last request (idle) or 8 hours after signing in (absolute).
+
+    The expiry of the session itself is pinned to the sign-in time plus SESSION_COOKIE_AGE, so saving the
+    last-seen time never extends it. Signing out this way is recorded like any sign-out; the next page asks
+    to sign in again.
+    """
+    idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
+    absolute = settings.SESSION_COOKIE_AGE
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now()
+            moment = now.timestamp()
+            session = request.session
+            signed_in = session.get(SIGNED_IN_AT)
+            last_seen = session.get(LAST_SEEN_AT, signed_in)
+            if signed_in is None:
+                session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = moment
+                session.set_expiry(now + timedelta(seconds=absolute))
+            elif moment - last_seen > idle or moment - signed_in > absolute:
+                logout(request)
+            elif moment - last_seen >= LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN_AT] = moment
+        return get_response(request)
+
+    return middleware

@@ -27,10 +27,23 @@ def _config_error(message: str) -> SystemExit:
 DEBUG = env.bool("DEBUG", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# .env.example's placeholder: a copy that was never filled in must not start.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"  # noqa: S105
 if not SECRET_KEY:
     if not DEBUG:
         raise _config_error("SECRET_KEY is not set (required when DEBUG is off).")
     SECRET_KEY = "django-insecure-local-development-only"  # noqa: S105
+elif not DEBUG and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY == EXAMPLE_SECRET_KEY
+    or SECRET_KEY.startswith("django-insecure-")
+):
+    # Django's own check only warns (security.W009, and only with --deploy); a guessable key signs sessions.
+    raise _config_error(
+        "SECRET_KEY is too weak (use at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.session_timeout_middleware",
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.two_factor_middleware",
     "lifeport.middleware.language_middleware",
@@ -283,7 +297,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# A session ends 8 hours after signing in (absolute) or after 30 minutes without a request (idle), whichever
+# comes first: accounts.middleware.session_timeout_middleware.
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere, the admin included
 # (Django 5.2's admin keeps its scripts in static files; see docs/security.md).
 CONTENT_SECURITY_POLICY = {

@@ -50,6 +50,20 @@ def test_a_missing_secret_key_in_production_stops_start_up_with_one_line():
     assert "SECRET_KEY" in lines[0]
 
 
+@pytest.mark.parametrize("key", ["x", "change-me-to-a-long-random-string", "a" * 60, "django-insecure-" + "k7" * 30])
+def test_a_weak_secret_key_in_production_stops_start_up_with_one_line(key):
+    result = _manage("check", env={**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "SECRET_KEY is too weak" in lines[0]
+
+
+def test_the_demo_starts_with_a_short_secret_key():
+    result = _manage("check", env={**PRODUCTION, "DEBUG": "true", "SECRET_KEY": "x"})
+    assert result.returncode == 0, result.stderr
+
+
 @pytest.mark.parametrize("url", ["postgres//nohost", "not a url", "mysqlx://user@host/db"])
 def test_a_malformed_database_url_stops_start_up_with_one_line(url):
     result = _manage("check", env={**PRODUCTION, "DATABASE_URL": url})

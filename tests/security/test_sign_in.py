@@ -303,12 +303,30 @@ def test_a_password_shorter_than_12_characters_is_refused(nxp_rep):
 
 
 @pytest.mark.django_db
-def test_a_session_ends_after_8_hours(nxp_rep):
+def test_a_session_ends_after_8_hours_even_when_in_use(nxp_rep):
     client = Client()
     with time_machine.travel("2026-05-04 09:00:00+02:00", tick=False):
         _sign_in(client, "rep-nxp", PASSWORD)
         assert client.get("/partners/").status_code == 200
-    with time_machine.travel("2026-05-04 16:59:00+02:00", tick=False):
-        assert client.get("/partners/").status_code == 200
-    with time_machine.travel("2026-05-05 01:01:00+02:00", tick=False):
+    # Busy all day, a page every 20 minutes: the session still ends 8 hours after signing in.
+    for minutes in range(20, 8 * 60, 20):
+        with time_machine.travel(f"2026-05-04 {9 + minutes // 60:02d}:{minutes % 60:02d}:00+02:00", tick=False):
+            assert client.get("/partners/").status_code == 200, minutes
+    with time_machine.travel("2026-05-04 17:01:00+02:00", tick=False):
         assert client.get("/partners/")["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_a_session_ends_after_30_minutes_without_a_request(nxp_rep):
+    client = Client()
+    with time_machine.travel("2026-05-04 09:00:00+02:00", tick=False):
+        _sign_in(client, "rep-nxp", PASSWORD)
+        assert client.get("/partners/").status_code == 200
+    with time_machine.travel("2026-05-04 09:29:00+02:00", tick=False):
+        assert client.get("/partners/").status_code == 200
+    with time_machine.travel("2026-05-04 09:58:00+02:00", tick=False):
+        assert client.get("/partners/").status_code == 200
+    with time_machine.travel("2026-05-04 10:29:00+02:00", tick=False):
+        assert client.get("/partners/")["Location"].startswith(LOGIN)
+        assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action=Action.SIGN_OUT, actor=nxp_rep).count() == 1
