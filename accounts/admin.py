@@ -1,68 +1,36 @@
+"""The admin's second-factor pages without their secrets: no TOTP key, no QR code, no recovery code is shown.
+
+Rights, passwords, accounts and devices changed here are recorded by audit.receivers, as from anywhere.
+"""
+
 from django.contrib import admin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-
-from audit.models import Action
-from audit.services import audit_record
-
-User = get_user_model()
-FLAGS = ("is_active", "is_staff", "is_superuser")
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
-def _rights(user) -> tuple[dict, set[str], set[str]]:
-    if user.pk is None:
-        return {}, set(), set()
-    flags = User.objects.filter(pk=user.pk).values(*FLAGS).first() or {}
-    groups = set(user.groups.values_list("name", flat=True))
-    perms = {f"{p.content_type.app_label}.{p.codename}" for p in user.user_permissions.select_related("content_type")}
-    return flags, groups, perms
+class SecretFreeTOTPDeviceAdmin(TOTPDeviceAdmin):
+    """List, rename or delete authenticator devices; a new one is made by its owner's set-up, never here.
+
+    With OTP_ADMIN_HIDE_SENSITIVE_DATA django-otp leaves out the key and the QR code of an existing device;
+    its add page would still show a new key, so adding is refused.
+    """
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
-admin.site.unregister(User)
+class SecretFreeStaticDeviceAdmin(StaticDeviceAdmin):
+    """Recovery-code devices: the codes themselves are never listed (the inline is left out); delete to revoke."""
+
+    inlines = []
+
+    def has_add_permission(self, request) -> bool:
+        return False
 
 
-@admin.register(User)
-class AuditedUserAdmin(UserAdmin):
-    """Django's user admin; every change of roles (groups), permissions and the staff flags is audited."""
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if request.method == "POST" and object_id:
-            before = _rights(self.get_object(request, object_id) or User())
-        else:
-            before = ({}, set(), set())
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "POST" and object_id and response.status_code == 302:
-            self._record(request, self.get_object(request, object_id), before)
-        return response
-
-    def _record(self, request, user, before) -> None:
-        flags, groups, perms = _rights(user)
-        for name in sorted(groups - before[1]):
-            audit_record(
-                actor=request.user, action=Action.ROLE_GRANTED, target=user, request=request, details={"role": name}
-            )
-        for name in sorted(before[1] - groups):
-            audit_record(
-                actor=request.user, action=Action.ROLE_REVOKED, target=user, request=request, details={"role": name}
-            )
-        for name in sorted(perms - before[2]):
-            audit_record(
-                actor=request.user,
-                action=Action.PERMISSION_GRANTED,
-                target=user,
-                request=request,
-                details={"permission": name},
-            )
-        for name in sorted(before[2] - perms):
-            audit_record(
-                actor=request.user,
-                action=Action.PERMISSION_REVOKED,
-                target=user,
-                request=request,
-                details={"permission": name},
-            )
-        changed = {flag: flags[flag] for flag in FLAGS if flags.get(flag) != before[0].get(flag)}
-        if changed:
-            audit_record(
-                actor=request.user, action=Action.ACCOUNT_CHANGED, target=user, request=request, details=changed
-            )
+for model, model_admin in [(TOTPDevice, SecretFreeTOTPDeviceAdmin), (StaticDevice, SecretFreeStaticDeviceAdmin)]:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

@@ -68,7 +68,7 @@ def _new_recovery_codes(user: AbstractBaseUser) -> list[str]:
 def two_factor_enable(*, request: HttpRequest, device: TOTPDevice, code: str) -> list[str]:
     """Confirm the authenticator app with a first code; verifies this session; returns new recovery codes.
 
-    Raises ValidationError when the code does not match. Records the set-up in the audit trail.
+    Raises ValidationError when the code does not match. The set-up is recorded by audit.receivers.
     """
     user = request.user
     device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
@@ -80,8 +80,7 @@ def two_factor_enable(*, request: HttpRequest, device: TOTPDevice, code: str) ->
     device.save()
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
     codes = _new_recovery_codes(user)  # type: ignore[arg-type]
-    otp_login(request, device)
-    audit_record(actor=user, action=Action.TWO_FACTOR_ENABLED, target=user, request=request)  # type: ignore[arg-type]
+    otp_login(request, device)  # audit.receivers records the device's confirmation
     return codes
 
 

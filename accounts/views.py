@@ -26,8 +26,6 @@ from accounts.services import (
     totp_device_for_setup,
     two_factor_enable,
 )
-from audit.models import Action
-from audit.services import audit_record
 
 SESSION_CODES = "lifeport_recovery_codes"
 
@@ -139,25 +137,3 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         if form.has_error("old_password", "password_incorrect") and password_change_refused(request=self.request):
             return locked_out(self.request)
         return super().form_invalid(form)
-
-    def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(
-            actor=self.request.user, action=Action.PASSWORD_CHANGED, target=self.request.user, request=self.request
-        )
-        return response
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's reset-by-e-mail link; the new password ends every session (recorded in the audit trail)."""
-
-    def form_valid(self, form) -> HttpResponse:
-        response = super().form_valid(form)
-        audit_record(
-            actor=self.user,
-            action=Action.PASSWORD_CHANGED,
-            target=self.user,
-            request=self.request,
-            details={"by": "reset"},
-        )
-        return response

@@ -130,6 +130,7 @@ def plan_send_for_review(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
         raise ValidationError(_("Add at least one activity before sending the plan for review."))
     locked.send_for_review()
     _save(locked)
+    audit_record(actor=acting_user, action=Action.PLAN_SENT_FOR_REVIEW, target=locked)
     return locked
 
 
@@ -140,6 +141,7 @@ def plan_back_to_draft(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
     locked = _locked(plan)
     locked.back_to_draft()
     _save(locked)
+    audit_record(actor=acting_user, action=Action.PLAN_BACK_TO_DRAFT, target=locked)
     return locked
 
 

@@ -7,5 +7,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        # Django's own sign-in signals are the only hook into its login views.
-        from audit import receivers  # noqa: F401
+        # Sign-ins, and changes of rights, passwords, accounts, devices and lock-outs from any path.
+        from audit import receivers
+
+        receivers.connect_object_permission_receivers()

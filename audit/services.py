@@ -1,5 +1,8 @@
 """The audit trail: one function records an event; every app calls it where the event happens."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -9,6 +12,29 @@ from django.http import HttpRequest
 from audit.middleware import current_request
 from audit.models import Action, AuditEvent
 from lifeport.lib.proxies import client_address
+
+# Who acts when a change arrives through a signal: set by a service that was told (`acting_as`), else the
+# signed-in user of the request being handled, else nobody (a command, a task, a seed).
+_acting_user: ContextVar[Any] = ContextVar("lifeport_acting_user", default=None)
+
+
+@contextmanager
+def acting_as(user) -> Iterator[None]:
+    """Within this block, changes recorded from signals (roles, permissions, passwords) name `user`."""
+    token = _acting_user.set(user)
+    try:
+        yield
+    finally:
+        _acting_user.reset(token)
+
+
+def current_actor():
+    """The user to name for a change recorded from a signal (see `acting_as`); None for the system."""
+    user = _acting_user.get()
+    if user is None:
+        request = current_request.get()
+        user = getattr(request, "user", None)
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
 
 
 def _actor(user) -> tuple[Any, str]:

@@ -599,6 +599,12 @@ def evidence_add(*, contribution: Contribution, acting_user, upload: UploadedFil
     except Exception:
         evidence.file.delete(save=False)
         raise
+    audit_record(
+        actor=acting_user,
+        action=Action.EVIDENCE_ADDED,
+        target=locked,
+        details={"file": original_name, "type": content_type, "size": upload.size},
+    )
     return evidence
 
 
@@ -610,6 +616,9 @@ def evidence_delete(*, evidence: Evidence, acting_user) -> None:
     name = evidence.file.name
     Evidence.objects.filter(pk=evidence.pk).delete()
     _delete_files_on_commit([name])
+    audit_record(
+        actor=acting_user, action=Action.EVIDENCE_DELETED, target=locked, details={"file": evidence.original_name}
+    )
 
 
 # --- Reporting periods ----------------------------------------------------------------------------------
@@ -644,6 +653,7 @@ def period_close(*, period: ReportingPeriod, acting_user) -> ReportingPeriod:
     locked.closed_by = acting_user
     locked.full_clean()
     locked.save()
+    audit_record(actor=acting_user, action=Action.PERIOD_CLOSED, target=locked)
     return locked
 
 

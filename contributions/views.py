@@ -64,6 +64,7 @@ from contributions.selectors import (
     with_evidence_count,
 )
 from contributions.tables import table_rows, table_values
+from lifeport.lib.files import content_disposition, file_download
 from lifeport.lib.forms import add_service_errors
 from lifeport.lib.money import format_number
 from lifeport.lib.spreadsheet import XLSX_TYPE
@@ -240,13 +241,7 @@ def evidence_add(request: HttpRequest, pk: int, upload_limit: UploadSizeLimit) -
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     evidence = evidence_for_user(request.user, pk)
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
-    )
+    response = file_download(evidence.file, filename=evidence.original_name, content_type=evidence.content_type)
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -522,24 +517,22 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
     """The empty import file with its column names, in the user's language."""
     require_contributions_access(request.user)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
     stem = _("contributions-template")
-    name = f"{stem}.{fmt}"
+    headers = {"Content-Disposition": content_disposition(f"{stem}.{fmt}")}
     if fmt == "csv":
-        response = HttpResponse(exports.import_template_csv(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return HttpResponse(exports.import_template_csv(), content_type="text/csv; charset=utf-8", headers=headers)
     buffer = io.BytesIO()
     exports.import_template_xlsx(buffer)
-    return HttpResponse(
-        buffer.getvalue(), content_type=XLSX_TYPE, headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
+    return HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE, headers=headers)
 
 
 @login_required
 def contribution_export(request: HttpRequest) -> HttpResponse:
     """The list page's rows (same filters, same visibility) as XLSX (default) or CSV (?format=csv)."""
     require_contributions_access(request.user)
-    _form, _filters, listed = _listed(request)  # filters: those applied, invalid ones dropped
+    form, filters, listed = _listed(request)  # filters: those applied, invalid ones dropped
     if exports.export_too_large(listed.rows):
         limit = format_number(exports.MAX_EXPORT_ROWS, get_language() or "nl")
         messages.error(
@@ -559,7 +552,7 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
         response = StreamingHttpResponse(
             exports.export_csv(listed.rows, language=get_language()), content_type="text/csv; charset=utf-8"
         )
-        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        response["Content-Disposition"] = content_disposition(f"{stem}.csv")
     else:
         response = FileResponse(
             exports.export_xlsx(listed.rows, totals=listed.totals),
@@ -573,7 +566,10 @@ def contribution_export(request: HttpRequest) -> HttpResponse:
         details={
             "what": "contributions",
             "format": "csv" if request.GET.get("format") == "csv" else "xlsx",
-            "filters": {k: v for k, v in request.GET.items() if k != "format"},
+            # What was applied (the cleaned form, the default partner filled in), not what was asked for.
+            "filters": {
+                name: form.fields[name].prepare_value(value) for name, value in filters.items() if value is not None
+            },
         },
     )
     response["Cache-Control"] = "private, no-store"

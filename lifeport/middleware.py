@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from lifeport.lib.proxies import FORWARDED_HEADERS, from_trusted_proxy
 
@@ -42,5 +43,22 @@ def forwarded_headers_middleware(get_response: Callable[[HttpRequest], HttpRespo
             for header in FORWARDED_HEADERS:
                 request.META.pop(header, None)
         return get_response(request)
+
+    return middleware
+
+
+def no_store_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Every page and file a signed-in user gets is kept by no browser or proxy cache (Cache-Control: no-store).
+
+    So the back button after signing out, a shared computer or a caching proxy shows nothing of it. Static
+    files (WhiteNoise, earlier in the chain) and anonymous pages keep their own headers.
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
 
     return middleware

@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.two_factor_middleware",
     "lifeport.middleware.language_middleware",
+    # Responses to a signed-in user: Cache-Control no-store (after the session and user are known).
+    "lifeport.middleware.no_store_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -143,7 +145,12 @@ else:
 _db.setdefault("ATOMIC_REQUESTS", False)
 _db["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if _database_url else 0)
 if _db["ENGINE"] == "django.db.backends.sqlite3":
-    _db.setdefault("OPTIONS", {})["timeout"] = 20
+    # The demo on SQLite: a transaction takes the write lock when it begins (IMMEDIATE), so two approvals at
+    # once queue for up to 20 s instead of one failing with "database is locked" when both upgrade a read
+    # lock; WAL lets pages be read while one writes.
+    _db.setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -335,6 +342,8 @@ AXES_CLIENT_IP_CALLABLE = "lifeport.lib.proxies.client_address"
 AXES_VERBOSE = False
 # Two-factor sign-in (django-otp): TOTP apps and single-use recovery codes; see accounts/.
 OTP_TOTP_ISSUER = "Lifeport Regie"
+# The admin never shows a device's key, QR code or recovery codes (and cannot add devices: accounts/admin.py).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 LANGUAGE_COOKIE_SECURE = HTTPS

@@ -18,13 +18,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True, authentication_form=SignInForm),
         name="login",
     ),
-    # Django's password views, with the change recorded in the audit trail (accounts.views).
+    # Django's password change, throttled like the sign-in (accounts.views); every password change is
+    # recorded by audit.receivers.
     path("accounts/password_change/", account_views.PasswordChangeView.as_view(), name="password_change"),
-    path(
-        "accounts/reset/<uidb64>/<token>/",
-        account_views.PasswordResetConfirmView.as_view(),
-        name="password_reset_confirm",
-    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),

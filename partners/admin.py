@@ -1,12 +1,11 @@
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
-from audit.admin import AuditedObjectPermissionsMixin
 from partners.models import Agreement, AgreementParty, Partner, Profile
 
 
 @admin.register(Partner)
-class PartnerAdmin(AuditedObjectPermissionsMixin, GuardedModelAdmin):
+class PartnerAdmin(GuardedModelAdmin):
     list_display = ["name", "short_name", "helix", "active_from", "active_to"]
     list_filter = ["helix"]
     search_fields = ["name", "short_name"]

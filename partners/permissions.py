@@ -63,62 +63,45 @@ def require_programme_staff(user: AnyUser) -> None:
 # `acting_user` is None when the system does it (seed, migration).
 
 
-def assign_role(*, user: AbstractBaseUser, role: Role, acting_user=None, request=None) -> None:
+def assign_role(*, user: AbstractBaseUser, role: Role, acting_user=None) -> None:
+    """Give `user` the role (its group); the grant is recorded in the audit trail (audit.receivers)."""
     group, _ = Group.objects.get_or_create(name=role.value)
     if not user.groups.filter(pk=group.pk).exists():
-        user.groups.add(group)
-        _audit(acting_user, "role_granted", user, request, {"role": role.value})
+        with _acting(acting_user):
+            user.groups.add(group)
     if hasattr(user, "_lifeport_roles"):
         del user._lifeport_roles
 
 
-def remove_role(*, user: AbstractBaseUser, role: Role, acting_user=None, request=None) -> None:
+def remove_role(*, user: AbstractBaseUser, role: Role, acting_user=None) -> None:
     group = Group.objects.filter(name=role.value).first()
     if group is not None and user.groups.filter(pk=group.pk).exists():
-        user.groups.remove(group)
-        _audit(acting_user, "role_revoked", user, request, {"role": role.value})
+        with _acting(acting_user):
+            user.groups.remove(group)
     if hasattr(user, "_lifeport_roles"):
         del user._lifeport_roles
 
 
-def grant_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None, request=None) -> None:
+def grant_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None) -> None:
     """Let `user` act for `partner`: log and submit its contributions, see its evidence."""
-    assign_role(user=user, role=Role.REPRESENTATIVE, acting_user=acting_user, request=request)
+    assign_role(user=user, role=Role.REPRESENTATIVE, acting_user=acting_user)
     if ACT_FOR_PARTNER.split(".")[1] not in user_permissions_on(user, partner):
-        assign_perm(ACT_FOR_PARTNER, user, partner)
-        _audit(
-            acting_user,
-            "permission_granted",
-            partner,
-            request,
-            {"user": user.get_username(), "permission": ACT_FOR_PARTNER},
-        )
+        with _acting(acting_user):
+            assign_perm(ACT_FOR_PARTNER, user, partner)
 
 
-def revoke_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None, request=None) -> None:
+def revoke_partner_representative(*, user: AbstractBaseUser, partner: Partner, acting_user=None) -> None:
     if ACT_FOR_PARTNER.split(".")[1] in user_permissions_on(user, partner):
-        remove_perm(ACT_FOR_PARTNER, user, partner)
-        _audit(
-            acting_user,
-            "permission_revoked",
-            partner,
-            request,
-            {"user": user.get_username(), "permission": ACT_FOR_PARTNER},
-        )
+        with _acting(acting_user):
+            remove_perm(ACT_FOR_PARTNER, user, partner)
 
 
-def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, acting_user=None, request=None) -> None:
+def grant_action_line_lead(*, user: AbstractBaseUser, action_line: ActionLine, acting_user=None) -> None:
     """Make `user` a lead (trekker) of `action_line`."""
-    assign_role(user=user, role=Role.LEAD, acting_user=acting_user, request=request)
+    assign_role(user=user, role=Role.LEAD, acting_user=acting_user)
     if LEAD_ACTION_LINE.split(".")[1] not in user_permissions_on(user, action_line):
-        assign_perm(LEAD_ACTION_LINE, user, action_line)
-        _audit(
-            acting_user,
-            "permission_granted",
-            action_line,
-            request,
-            {"user": user.get_username(), "permission": LEAD_ACTION_LINE},
-        )
+        with _acting(acting_user):
+            assign_perm(LEAD_ACTION_LINE, user, action_line)
 
 
 def user_permissions_on(user: AbstractBaseUser, obj) -> set[str]:
@@ -133,10 +116,11 @@ def permissions_on(holder: AbstractBaseUser | Group, obj) -> set[str]:
     return user_permissions_on(holder, obj)
 
 
-def _audit(acting_user, action: str, target, request, details: dict) -> None:
-    from audit.services import audit_record
+def _acting(acting_user):
+    # The audit trail records grants from signals (audit.receivers); this names who made them.
+    from audit.services import acting_as
 
-    audit_record(actor=acting_user, action=action, target=target, request=request, details=details)
+    return acting_as(acting_user)
 
 
 def partners_for(user: AnyUser) -> QuerySet[Partner]:

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from actionlines.models import AnnualPlan, Milestone
+from audit.models import Action
+from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
 from partners.models import Agreement, Role
 from partners.permissions import is_programme_staff, representative_pairs, users_with_role
@@ -707,6 +709,7 @@ def calendar_token_renew(*, user) -> Preference:
     preference.calendar_token = new_calendar_token()
     preference.full_clean()
     preference.save(update_fields=["calendar_token"])
+    audit_record(actor=user, action=Action.CALENDAR_TOKEN_RENEWED, target=user)  # never the token itself
     return preference
 
 
@@ -718,4 +721,8 @@ def lead_times_update(*, lead_times: LeadTimes, acting_user) -> LeadTimes:
     lead_times.pk = 1
     lead_times.full_clean()
     lead_times.save()
+    values = {
+        field.name: getattr(lead_times, field.name) for field in LeadTimes._meta.concrete_fields if field.name != "id"
+    }
+    audit_record(actor=acting_user, action=Action.LEAD_TIMES_CHANGED, target=lead_times, details=values)
     return lead_times

@@ -533,4 +533,10 @@ def statement_confirm(*, statement: PartnerStatement, acting_user) -> PartnerSta
     locked.confirmed_by, locked.confirmed_at = acting_user, timezone.now()
     locked.full_clean()
     locked.save()
+    audit_record(
+        actor=acting_user,
+        action=Action.STATEMENT_CONFIRMED,
+        target=locked,
+        details={"year": locked.year, "version": locked.version, "sha256": locked.pdf_sha256},
+    )
     return locked

@@ -15,6 +15,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
+
+from audit.middleware import current_request
+from audit.models import Action
+from audit.services import audit_record
 
 CHUNK = 1 << 16
 
@@ -95,11 +100,30 @@ def sha256_of_file(name: str) -> str:
     return digest.hexdigest()
 
 
+def content_disposition(filename: str, *, inline: bool = False) -> str:
+    """The Content-Disposition value for a download named `filename`: every response of ours builds it here.
+
+    RFC 6266 through Django's `content_disposition_header`: a quote, backslash, semicolon or line break in the
+    name cannot end the value or add a second `filename=`; a non-ASCII name goes as `filename*=utf-8''...`.
+    """
+    return content_disposition_header(not inline, filename)
+
+
 def file_download(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """A stored file as a download, streamed from the storage in chunks (the caller has checked the
-    permission); 404 when the file is gone."""
+    permission); 404 when the file is gone.
+
+    Every download is recorded in the audit trail here, once: who, which file, of which object.
+    """
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as error:  # the folder's, and django-storages' for an S3 object that is gone
         raise Http404 from error
+    request = current_request.get()
+    audit_record(
+        actor=getattr(request, "user", None),
+        action=Action.DOWNLOADED,
+        target=field_file.instance,
+        details={"file": filename},
+    )
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

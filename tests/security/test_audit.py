@@ -115,7 +115,7 @@ def test_object_permissions_granted_on_the_admin_permissions_page_are_recorded(p
     url = f"/admin/partners/partner/{nxp.pk}/permissions/user-manage/{rep.pk}/"
     assert client.post(url, {"permissions": ["act_for_partner"]}).status_code == 302
     granted = _events(Action.PERMISSION_GRANTED).filter(actor=keeper).get()
-    assert granted.details == {"user": "someone", "permission": "act_for_partner"}
+    assert granted.details == {"user": "someone", "permission": "partners.act_for_partner"}
     # Unticking every box (the form then posts only its submit button).
     assert client.post(url, {"submit_manage_user": "1"}).status_code == 302
     assert _events(Action.PERMISSION_REVOKED).filter(actor=keeper).count() == 1
@@ -266,7 +266,17 @@ def test_exporting_the_contribution_list_is_recorded_with_its_filters(client, nx
     assert response.status_code == 200
     exported = _events(Action.EXPORTED).get()
     assert exported.actor == nxp_rep and exported.ip_address == ADDRESS
-    assert exported.details == {"what": "contributions", "format": "csv", "filters": {"partner": "nxp"}}
+    assert exported.details == {"what": "contributions", "format": "csv", "filters": {"partner": nxp.pk}}
+
+
+@pytest.mark.django_db
+def test_the_export_row_records_the_filters_applied_not_those_asked_for(client, nxp, nxp_rep):
+    client.force_login(nxp_rep)
+    asked = {"format": "csv", "status": "no-such-status", "q": "x" * 5000, "admin": "1"}
+    assert client.get("/bijdragen/exporteren/", asked).status_code == 200
+    filters = _events(Action.EXPORTED).get().details["filters"]
+    # The invalid and unknown ones were not applied; the representative's own partner was.
+    assert filters == {"partner": nxp.pk}
 
 
 @pytest.mark.django_db
@@ -287,3 +297,204 @@ def test_an_import_that_saves_rows_is_recorded_and_a_preview_is_not(nxp, nxp_rep
         job = contributions_import(job_id=job.pk)
     assert job.status == ImportStatus.DONE, job.problems
     assert _events(Action.IMPORTED).get().details == {"rows": 1, "file": "uren.csv"}
+
+
+# --- rights, passwords, accounts, devices and lock-outs: from any path (audit.receivers) ---------------------
+
+
+def _keeper_client() -> tuple:
+    keeper = UserFactory(username="keeper", is_staff=True, is_superuser=True)
+    client = LifeportClient()
+    client.force_login(keeper)
+    return keeper, client
+
+
+@pytest.mark.django_db
+def test_rights_changed_in_a_shell_past_every_helper_are_recorded(programme):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="quiet")
+    group = Group.objects.get(name=Role.OBSERVER)
+    change_user = Permission.objects.get(codename="change_user")
+    group.permissions.add(change_user)
+    user.user_permissions.add(change_user)
+    user.groups.add(group)
+    group.user_set.remove(user)
+    user.user_permissions.clear()
+    rows = [
+        (e.action, e.target_repr, e.details)
+        for e in AuditEvent.objects.order_by("id")
+        if e.action != "password_changed"
+    ]
+    assert rows == [
+        (Action.PERMISSION_GRANTED, str(group), {"permission": "auth.change_user"}),
+        (Action.PERMISSION_GRANTED, "quiet", {"permission": "auth.change_user"}),
+        (Action.ROLE_GRANTED, "quiet", {"role": Role.OBSERVER.value}),
+        (Action.ROLE_REVOKED, "quiet", {"role": Role.OBSERVER.value}),
+        (Action.PERMISSION_REVOKED, "quiet", {"permission": "auth.change_user"}),
+    ]
+    assert all(e.actor is None for e in AuditEvent.objects.all())
+
+
+@pytest.mark.django_db
+def test_the_admin_giving_a_group_change_user_setting_a_password_and_deleting_a_user_is_recorded(programme):
+    from django.contrib.auth.models import Permission
+
+    keeper, client = _keeper_client()
+    group = Group.objects.get(name=Role.OBSERVER)
+    change_user = Permission.objects.get(codename="change_user")
+    response = client.post(
+        f"/admin/auth/group/{group.pk}/change/", {"name": group.name, "permissions": [change_user.pk]}
+    )
+    assert response.status_code == 302
+    granted = _events(Action.PERMISSION_GRANTED).get()
+    assert (granted.actor, granted.target_repr, granted.details) == (
+        keeper,
+        group.name,
+        {"permission": "auth.change_user"},
+    )
+
+    target = UserFactory(username="target")
+    AuditEvent.objects.filter(action=Action.PASSWORD_CHANGED).delete()  # the factory's own
+    new = "Nieuw-wachtwoord-van-2026"
+    response = client.post(
+        f"/admin/auth/user/{target.pk}/password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+        REMOTE_ADDR=ADDRESS,
+    )
+    assert response.status_code == 302
+    changed = _events(Action.PASSWORD_CHANGED).get()
+    assert (changed.actor, changed.target_repr, changed.ip_address) == (keeper, "target", ADDRESS)
+
+    assert client.post(f"/admin/auth/user/{target.pk}/delete/", {"post": "yes"}).status_code == 302
+    deleted = _events(Action.USER_DELETED).get()
+    assert (deleted.actor, deleted.target_id, deleted.details) == (keeper, str(target.pk), {"username": "target"})
+
+
+@pytest.mark.django_db
+def test_the_totp_admin_shows_no_key_or_recovery_code_and_deleting_a_device_is_recorded(director):
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=director, name="app", confirmed=True)
+    codes = StaticDevice.objects.create(user=director, name="Recovery codes", confirmed=True)
+    StaticToken.objects.create(device=codes, token="abcd2345")
+    keeper, client = _keeper_client()
+    page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/change/").content.decode()
+    assert device.key not in page and "qrcode" not in page.lower()
+    assert client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/").status_code == 403
+    assert client.get("/admin/otp_totp/totpdevice/add/").status_code == 403
+    assert "abcd2345" not in client.get(f"/admin/otp_static/staticdevice/{codes.pk}/change/").content.decode()
+
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    removed = _events(Action.TWO_FACTOR_REMOVED).get()
+    assert (removed.actor, removed.target_id, removed.details["device"]) == (keeper, str(director.pk), "totp")
+
+
+@pytest.mark.django_db
+def test_deleting_an_axes_lock_out_in_the_admin_is_recorded(nxp_rep):
+    from axes.models import AccessAttempt
+
+    for attempt in range(5):
+        Client().post("/accounts/login/", {"username": "rep-nxp", "password": f"x{attempt}"}, REMOTE_ADDR=ADDRESS)
+    lock = AccessAttempt.objects.get()
+    keeper, client = _keeper_client()
+    assert client.post(f"/admin/axes/accessattempt/{lock.pk}/delete/", {"post": "yes"}).status_code == 302
+    lifted = _events(Action.LOCK_OUT_RESET).get()
+    assert (lifted.actor, lifted.details) == (keeper, {"username": "rep-nxp", "address": ADDRESS})
+    login = {"username": "rep-nxp", "password": PASSWORD}
+    assert Client().post("/accounts/login/", login, REMOTE_ADDR=ADDRESS).status_code == 302
+
+
+# --- the app's own events -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_evidence_upload_download_and_delete_are_recorded(client, nxp, nxp_rep):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contributions.models import Evidence
+    from tests.contributions.conftest import tiny_pdf
+
+    item = ContributionFactory(partner=nxp, created_by=nxp_rep)
+    client.force_login(nxp_rep)
+    upload = SimpleUploadedFile("factuur.pdf", tiny_pdf(), content_type="application/pdf")
+    assert client.post(f"/bijdragen/{item.pk}/bewijs/", {"file": upload}, REMOTE_ADDR=ADDRESS).status_code == 302
+    added = _events(Action.EVIDENCE_ADDED).get()
+    assert (added.actor, added.target_id, added.details["file"]) == (nxp_rep, str(item.pk), "factuur.pdf")
+    evidence = Evidence.objects.get()
+    assert client.get(f"/bijdragen/bewijs/{evidence.pk}/", REMOTE_ADDR=ADDRESS).status_code == 200
+    downloaded = _events(Action.DOWNLOADED).get()
+    assert (downloaded.actor, downloaded.ip_address, downloaded.details) == (nxp_rep, ADDRESS, {"file": "factuur.pdf"})
+    from contributions.services import evidence_delete
+
+    evidence_delete(evidence=evidence, acting_user=nxp_rep)
+    assert _events(Action.EVIDENCE_DELETED).get().details == {"file": "factuur.pdf"}
+
+
+@pytest.mark.django_db
+def test_closing_a_period_plan_review_steps_lead_times_and_a_new_calendar_address_are_recorded(
+    client, programme, director, office, nxp_rep
+):
+    from datetime import date
+
+    import time_machine
+
+    from actionlines.models import ActionLine
+    from actionlines.services import activity_create, plan_back_to_draft, plan_send_for_review, plan_start
+    from contributions.models import ReportingPeriod
+    from contributions.services import period_close
+    from reminders.models import LeadTimes, Preference
+
+    period = ReportingPeriod.objects.get(name="2026-K1")
+    with time_machine.travel("2026-05-01 10:00:00+02:00", tick=False):
+        period_close(period=period, acting_user=director)
+    assert _events(Action.PERIOD_CLOSED).get().target_id == str(period.pk)
+
+    plan = plan_start(year=2026, acting_user=director)
+    activity_create(
+        plan=plan,
+        acting_user=director,
+        action_line=ActionLine.objects.get(code="talent"),
+        title="Gastlessen",
+        starts_on=date(2026, 2, 1),
+        ends_on=date(2026, 11, 30),
+    )
+    plan_send_for_review(plan=plan, acting_user=director)
+    plan_back_to_draft(plan=plan, acting_user=director)
+    assert _events(Action.PLAN_SENT_FOR_REVIEW).get().actor == director
+    assert _events(Action.PLAN_BACK_TO_DRAFT).get().actor == director
+
+    client.force_login(office)
+    form = {f.name: getattr(LeadTimes.current(), f.name) for f in LeadTimes._meta.concrete_fields if not f.primary_key}
+    form["returned_days"] = 4
+    assert client.post("/herinneringen/termijnen/", form).status_code == 302
+    changed = _events(Action.LEAD_TIMES_CHANGED).get()
+    assert changed.actor == office and changed.details["returned_days"] == 4
+
+    client.force_login(nxp_rep)
+    assert client.post("/herinneringen/instellingen/agenda-vernieuwen/").status_code == 302
+    renewed = _events(Action.CALENDAR_TOKEN_RENEWED).get()
+    token = Preference.objects.get(user=nxp_rep).calendar_token
+    assert renewed.actor == nxp_rep and token not in str(renewed.details)
+
+
+@pytest.mark.django_db
+def test_confirming_a_year_statement_and_downloading_its_pdf_are_recorded(client, programme, director, nxp, nxp_rep):
+    from decimal import Decimal
+
+    from reports import services
+
+    ContributionFactory(partner=nxp, approved=True, hours=Decimal(10))
+    statement = next(s for s in services.statements_create(year=2026, acting_user=director) if s.partner_id == nxp.pk)
+    services.statement_render(statement_id=statement.pk)
+    statement.refresh_from_db()
+    services.statement_confirm(statement=statement, acting_user=nxp_rep)
+    confirmed = _events(Action.STATEMENT_CONFIRMED).get()
+    assert (confirmed.actor, confirmed.target_id, confirmed.details["year"]) == (nxp_rep, str(statement.pk), 2026)
+    client.force_login(nxp_rep)
+    from django.urls import reverse
+
+    assert client.get(reverse("reports:statement_pdf", args=[statement.pk])).status_code == 200
+    downloaded = _events(Action.DOWNLOADED).get()
+    assert (downloaded.actor, downloaded.target_id) == (nxp_rep, str(statement.pk))
