@@ -64,7 +64,7 @@ from actionlines.selectors import (
     plan_realisation,
     plan_versions,
 )
-from lifeport.lib.files import file_download
+from lifeport.lib.files import content_disposition, file_download
 from lifeport.lib.forms import add_service_errors
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import can_see_programme, is_programme_staff, leads
@@ -358,7 +358,7 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_for_user(request.user, pk)
     response = HttpResponse(exports.plan_xlsx(plan), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="jaarplan-{plan.year}-v{plan.version}.xlsx"'
+    response["Content-Disposition"] = content_disposition(f"jaarplan-{plan.year}-v{plan.version}.xlsx")
     return response
 
 

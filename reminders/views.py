@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from lifeport.lib.files import content_disposition
 from partners.permissions import is_programme_staff
 from reminders.forms import LeadTimesForm, PreferenceForm
 from reminders.models import LeadTimes
@@ -96,7 +97,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     user = calendar_owner(token)
     body = calendar_ics(user, today=timezone.localdate(), site_url=settings.SITE_URL, language=language_of(user))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="lifeport-regie.ics"'
+    response["Content-Disposition"] = content_disposition("lifeport-regie.ics", inline=True)
     return response
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
-from contributions.permissions import own_partner_ids
+from contributions.permissions import own_partner_ids, sees_all_partners
 from lifeport.lib.files import file_download
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for, is_programme_staff
@@ -49,7 +49,9 @@ def _dashboard_audience(user) -> tuple[bool, set[int]]:
     if not can_see_dashboard(user):
         raise PermissionDenied
     own = set(own_partner_ids(user))
-    return can_read_draft_reports(user) or not own, own
+    # Every partner's rows: those who read every partner's contributions and act for none (a lead, the
+    # steering group). A representative not yet linked to a partner sees the programme and an explanation.
+    return can_read_draft_reports(user) or (not own and sees_all_partners(user)), own
 
 
 def _dashboard_for(user):

@@ -113,6 +113,21 @@ def test_a_representative_sees_programme_totals_and_only_their_own_partner_in_de
     assert svg["Content-Type"] == "image/svg+xml" and b"Talent" in svg.content
 
 
+def test_a_representative_not_yet_linked_to_a_partner_sees_no_partner_rows_but_an_explanation(client, programme):
+    from partners.models import Role
+    from partners.permissions import assign_role
+    from tests.factories import UserFactory
+
+    ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))  # € 1.200
+    newcomer = UserFactory(username="rep-new")
+    assign_role(user=newcomer, role=Role.REPRESENTATIVE)
+    client.force_login(newcomer)
+    page = client.get("/rapportages/dashboard/").content.decode()
+    assert 'data-testid="no-partner"' in page and "nog niet gekoppeld" in page
+    assert "ASMPT" not in page and 'id="partners-heading"' not in page
+    assert client.get("/rapportages/dashboard/grafiek/partners.svg").status_code == 404
+
+
 def test_a_chart_shows_the_new_total_as_soon_as_a_number_changes(client, programme, director):
     """Charts are drawn once per set of figures (cached); a changed figure gives a newly drawn chart."""
     ContributionFactory(partner=programme["asmpt"], approved=True, hours=Decimal(20))  # € 1.200

@@ -4,6 +4,9 @@ Each action runs in its own thread with its own database connection. The test ho
 itself while both threads start, so both are certainly waiting at once when it lets go.
 """
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, transaction
 
 from audit.models import Action, AuditEvent
@@ -115,3 +119,20 @@ def test_two_people_saving_the_same_draft_at_once_the_second_gets_stale_edit_and
     # What is stored is exactly what the winner sent: no mix of both.
     assert (item.hours, item.description) == (saved[0].hours, saved[0].description)
     assert (item.hours, item.description) in {(Decimal("20"), "Eerste"), (Decimal("30"), "Tweede")}
+
+
+def test_two_approvals_at_once_on_the_sqlite_demo_both_succeed_instead_of_database_is_locked(tmp_path):
+    # The demo's own database (DEBUG, SQLite, settings.py's OPTIONS), in a process of its own: the suite's
+    # database is PostgreSQL. Both reviewers first read, then approve, at the same moment.
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "LIFEPORT_ZEAL"}}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3", MEDIA_ROOT=str(tmp_path / "media"))
+    result = subprocess.run(
+        [sys.executable, "tests/security/sqlite_approvals.py"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-2:] == ["approved", "approved"], result.stdout

@@ -65,9 +65,14 @@ FORMS: dict[str, tuple[str, str]] = {
     "password_reset": ("password_reset", "anonymous"),
     "login": ("login", "anonymous"),
 }
-# What a refused post may still write, by design: a failed sign-in is recorded (and throttled: 429); a file
-# that passes the upload's own checks is kept as an import job, to be checked by a task.
-ALLOWED_WRITES = {"login": {"audit_auditevent"}, "contributions:import": {"contributions_importjob"}}
+# What a refused post may still write, by design: a failed sign-in, and a wrong current password in the
+# password change, are recorded (and throttled: 429); a file that passes the upload's own checks is kept as
+# an import job, to be checked by a task.
+ALLOWED_WRITES = {
+    "login": {"audit_auditevent"},
+    "password_change": {"audit_auditevent"},
+    "contributions:import": {"contributions_importjob"},
+}
 # Buttons without input (approve, delete, adopt...): only their CSRF protection is tested here; what they
 # do is the business of each app's own tests.
 ACTIONS = {

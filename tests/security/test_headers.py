@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -100,3 +101,55 @@ print(json.dumps({
     assert got["session"] == [True, True, "Lax", 8 * 60 * 60]
     assert got["language"] == [True, True, "Lax"]
     assert got["http_redirect"] == [301, "https://regie.lifeport.example/accounts/login/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "tail",
+    ['csv";filename="evil.exe', "csv%0d%0aSet-Cookie:%20x=1", "xlsx%22%3B%20filename%3D%22evil.exe", "exe"],
+)
+def test_the_template_download_name_cannot_add_a_filename_or_break_the_header(client, nxp_rep, tail):
+    client.force_login(nxp_rep)
+    response = client.get(f"/bijdragen/importeren/sjabloon.{tail}")
+    assert response.status_code == 404
+    assert "Content-Disposition" not in response and "Set-Cookie" not in str(response.headers)
+
+
+@pytest.mark.django_db
+def test_a_download_name_with_quotes_and_line_breaks_stays_one_filename(client, nxp_rep):
+    from django.utils import translation
+
+    from lifeport.lib.files import content_disposition
+
+    value = content_disposition('lijst";filename="evil.exe\r\nSet-Cookie: x=1.csv')
+    # One parameter: the quote, semicolon and line break are percent-encoded inside it.
+    assert value.startswith("attachment; filename*=utf-8''") and len(value.split(";")) == 2
+    assert not {'"', "\r", "\n"} & set(value)
+    assert content_disposition("bijdragen.csv") == 'attachment; filename="bijdragen.csv"'
+    client.force_login(nxp_rep)
+    with translation.override("en"):
+        response = client.get("/bijdragen/importeren/sjabloon.csv")
+    assert response["Content-Disposition"].count("filename") == 1
+
+
+def test_every_content_disposition_is_built_by_the_one_helper():
+    by_hand = re.compile(r"""["'](attachment|inline)\s*;""")
+    written_by_hand = [
+        str(path)
+        for path in Path(settings.BASE_DIR).glob("*/**/*.py")
+        if path.parts[len(Path(settings.BASE_DIR).parts)] not in {"tests", "bench", ".venv", "node_modules"}
+        and path.name != "files.py"
+        and by_hand.search(path.read_text())
+    ]
+    assert written_by_hand == []
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_and_files_are_never_cached(client, director, nxp_rep):
+    client.force_login(director)
+    for url in ["/", "/partners/", "/rapportages/dashboard/", "/rapportages/dashboard/grafiek/lines.svg", "/audit/"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"], url
+    client.force_login(nxp_rep)
+    assert "no-store" in client.get("/bijdragen/importeren/sjabloon.xlsx")["Cache-Control"]
