@@ -48,6 +48,13 @@ LAST_SEEN_AT = "lifeport_last_seen_at"
 LAST_SEEN_RESOLUTION = 60
 
 
+def start_session_clock(request: HttpRequest, **kwargs) -> None:
+    """At sign-in (user_logged_in, accounts.apps): note the time and pin the session's expiry to 8 hours on."""
+    now = timezone.now()
+    request.session[SIGNED_IN_AT] = request.session[LAST_SEEN_AT] = now.timestamp()
+    request.session.set_expiry(now + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
 def session_timeout_middleware(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """Sign out a session 30 minutes after its last request (idle) or 8 hours after signing in (absolute).
 
@@ -65,9 +72,8 @@ def session_timeout_middleware(get_response: Callable[[HttpRequest], HttpRespons
             session = request.session
             signed_in = session.get(SIGNED_IN_AT)
             last_seen = session.get(LAST_SEEN_AT, signed_in)
-            if signed_in is None:
-                session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = moment
-                session.set_expiry(now + timedelta(seconds=absolute))
+            if signed_in is None:  # a session from before these keys existed: its clock starts now
+                start_session_clock(request)
             elif moment - last_seen > idle or moment - signed_in > absolute:
                 logout(request)
             elif moment - last_seen >= LAST_SEEN_RESOLUTION:
