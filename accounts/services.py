@@ -123,7 +123,7 @@ def demo_totp_secret() -> str:
     return b32encode(DEMO_TOTP_KEY).decode()
 
 
-def _password_change_credentials(user: AbstractBaseUser) -> dict:
+def _password_change_credentials(user) -> dict:
     return {"username": user.get_username()}
 
 
@@ -140,5 +140,6 @@ def password_change_refused(*, request: HttpRequest) -> bool:
     AxesProxyHandler.user_login_failed(
         sender=password_change_refused, credentials=_password_change_credentials(request.user), request=request
     )
-    audit_record(actor=request.user, action=Action.PASSWORD_CHANGE_FAILED, target=request.user, request=request)
+    user = request.user
+    audit_record(actor=user, action=Action.PASSWORD_CHANGE_FAILED, target=user, request=request)  # type: ignore[arg-type]
     return bool(getattr(request, "axes_locked_out", False))

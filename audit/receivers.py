@@ -18,6 +18,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from audit.middleware import current_request
 from audit.models import Action
 from audit.services import audit_record, current_actor
+from lifeport.lib.files import file_downloaded
 
 
 @receiver(user_logged_in, dispatch_uid="audit_sign_in")
@@ -205,3 +206,8 @@ def _lock_out_lifted(sender, instance, **kwargs) -> None:
         return
     details = {"username": str(instance.username or "")[:150], "address": instance.ip_address}
     audit_record(actor=current_actor(), action=Action.LOCK_OUT_RESET, details=details)
+
+
+@receiver(file_downloaded, dispatch_uid="audit_file_downloaded")
+def _file_downloaded(sender, instance, filename: str, **kwargs) -> None:
+    audit_record(actor=current_actor(), action=Action.DOWNLOADED, target=instance, details={"file": filename})

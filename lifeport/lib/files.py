@@ -14,12 +14,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
+from django.dispatch import Signal
 from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
 
-from audit.middleware import current_request
-from audit.models import Action
-from audit.services import audit_record
+# Sent by `file_download` for every stored file it serves (sender: the file's model; instance, filename):
+# the audit trail records each one (audit.receivers), without this helper importing an app.
+file_downloaded = Signal()
 
 CHUNK = 1 << 16
 
@@ -106,24 +107,18 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     RFC 6266 through Django's `content_disposition_header`: a quote, backslash, semicolon or line break in the
     name cannot end the value or add a second `filename=`; a non-ASCII name goes as `filename*=utf-8''...`.
     """
-    return content_disposition_header(not inline, filename)
+    return content_disposition_header(not inline, filename) or ("inline" if inline else "attachment")
 
 
 def file_download(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """A stored file as a download, streamed from the storage in chunks (the caller has checked the
     permission); 404 when the file is gone.
 
-    Every download is recorded in the audit trail here, once: who, which file, of which object.
+    Every download is announced here, once (`file_downloaded`), and so recorded in the audit trail.
     """
     try:
         handle = field_file.open("rb")
     except FileNotFoundError as error:  # the folder's, and django-storages' for an S3 object that is gone
         raise Http404 from error
-    request = current_request.get()
-    audit_record(
-        actor=getattr(request, "user", None),
-        action=Action.DOWNLOADED,
-        target=field_file.instance,
-        details={"file": filename},
-    )
+    file_downloaded.send(sender=type(field_file.instance), instance=field_file.instance, filename=filename)
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
