@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     LEAD_TIMES_CHANGED = "lead_times_changed", _("Reminder lead times changed")
     CALENDAR_TOKEN_RENEWED = "calendar_token_renewed", _("Calendar address renewed")
     IMPORTED = "imported", _("Data imported")
+    API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
+    API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
+    API_WRITE = "api_write", _("Changed through the API")
 
 
 class AuditEvent(models.Model):

@@ -73,12 +73,17 @@ INSTALLED_APPS = [
     "reminders",
     "accounts",
     "audit",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
     # First: forwarded headers from a peer that is not our proxy are removed before anything reads them.
     "lifeport.middleware.forwarded_headers_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "api.problems.api_middleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -392,3 +397,51 @@ LOGGING = {
 
 # Form widgets carry the NL Design System classes (templates/django/forms/widgets/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+# The REST API (/api/v1, api/): NL API Design Rules, DRF with drf-spectacular. Tokens only (no session): a
+# browser's cookies never authorise a call. Throttles per token and per address (429 with Retry-After); the
+# counts live in the default cache (per process without a shared cache).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.authentication.HasToken"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.authentication.AddressThrottle", "api.authentication.TokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "api.problems.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": None,
+    "COERCE_DECIMAL_TO_STRING": True,
+}
+API_THROTTLE_RATES = {
+    "token": env.str("API_THROTTLE_TOKEN", default="1200/min"),
+    "address": env.str("API_THROTTLE_ADDRESS", default="2400/min"),
+    "open_data": env.str("API_THROTTLE_OPEN_DATA", default="60/min"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lifeport Regie API",
+    "DESCRIPTION": (
+        "Bijdragen van partners vanuit hun eigen systemen, programmacijfers en open data (Woo) van de "
+        "Lifeport Semicon Regiegroep. Volgt de NL API Design Rules (ADR 2.0). / Contributions from partners' "
+        "own systems, programme figures and open data."
+    ),
+    "VERSION": "1.0.0",
+    "CONTACT": {
+        "name": "Programmabureau Lifeport Semicon",
+        "url": f"{SITE_URL}/api/v1/docs",
+        "email": env.str("API_CONTACT_EMAIL", default="regie@lifeport.example"),
+    },
+    "LICENSE": {"name": "EUPL-1.2", "url": "https://eupl.eu/1.2/nl/"},
+    "SERVERS": [{"url": f"{env.str('API_PUBLIC_URL', default='https://regie.lifeport.example')}/api/v1"}],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SCHEMA_PATH_PREFIX_TRIM": True,
+    "SERVE_INCLUDE_SCHEMA": True,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.adr_postprocess"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts import views as account_views
 from accounts.forms import SignInForm
+from api.urls import office_urlpatterns
 from lifeport import views
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("rapportages/", include("reports.urls")),
     path("bijdragen/", include("contributions.urls")),
     path("herinneringen/", include("reminders.urls")),
+    path("api/", include("api.urls")),
+    path("api-sleutels/", include((office_urlpatterns, "api_tokens"))),
     # One sign-in page for everyone (throttled, two-factor): the admin's own login form is not used.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),
