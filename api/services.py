@@ -70,7 +70,7 @@ def api_token_issue(
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, acting_user) -> ApiToken:
     """Revoke a token at once (idempotent): its key is refused from now on and its user acts for no one."""
-    locked = ApiToken.objects.select_for_update().select_related("partner", "user").get(pk=token.pk)
+    locked = ApiToken.objects.select_for_update(of=("self",)).select_related("partner", "user").get(pk=token.pk)
     if locked.revoked_at is not None:
         return locked
     locked.revoked_at, locked.revoked_by = timezone.now(), acting_user
