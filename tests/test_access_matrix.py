@@ -110,6 +110,33 @@ def export_url(o: dict, suffix: str = "", name: str = "export") -> str:
     return f"/rapportages/xlsx/{o[name].pk}/{suffix}"
 
 
+def api_token_url(o: dict, suffix: str = "") -> str:
+    """An API token of NXP's system, issued on first use."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import ApiToken
+    from api.services import api_token_issue
+
+    token = (
+        ApiToken.objects.first()
+        or api_token_issue(
+            name="Matrix",
+            partner=o["nxp"],
+            scope="write",
+            expires_at=timezone.now() + timedelta(days=7),
+            acting_user=UserFactory(username="m-token-issuer"),
+        )[0]
+    )
+    return f"/api-sleutels/{token.pk}/{suffix}" if suffix else "/api-sleutels/"
+
+
+# The REST API (api/) answers tokens only: a signed-in browser is no caller (401 problem+json for every role);
+# the OpenAPI document, its documentation page and the open data are public. Its own tests: tests/api/.
+API_TOKEN_ONLY = _all(401)
+API_PUBLIC = _all(OK)
+
 # name -> (url builder from the fixtures, expected status per role)
 MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "reports:list": (lambda o: "/rapportages/", SIGNED_IN),
@@ -242,6 +269,26 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         lambda o: "/herinneringen/termijnen/",
         {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK},
     ),
+    "api:openapi": (lambda o: "/api/v1/openapi.json", API_PUBLIC),
+    "api:docs": (lambda o: "/api/v1/docs", API_PUBLIC),
+    "api:open_data": (lambda o: "/api/v1/open-data/figures", API_PUBLIC),
+    "api:open_data_csv": (lambda o: "/api/v1/open-data/figures.csv", API_PUBLIC),
+    "api:contributions": (lambda o: "/api/v1/contributions", API_TOKEN_ONLY),
+    "api:contribution": (lambda o: f"/api/v1/contributions/{o['draft'].pk}", API_TOKEN_ONLY),
+    "api:evidence": (lambda o: f"/api/v1/contributions/{o['draft'].pk}/evidence", API_TOKEN_ONLY),
+    "api:period_submissions": (lambda o: "/api/v1/period-submissions", API_TOKEN_ONLY),
+    "api:reporting_periods": (lambda o: "/api/v1/reporting-periods", API_TOKEN_ONLY),
+    "api:action_lines": (lambda o: "/api/v1/action-lines", API_TOKEN_ONLY),
+    "api:partners": (lambda o: "/api/v1/partners", API_TOKEN_ONLY),
+    "api:agreement_current": (lambda o: "/api/v1/agreements/current", API_TOKEN_ONLY),
+    "api:activities": (lambda o: "/api/v1/activities", API_TOKEN_ONLY),
+    "api:reports": (lambda o: "/api/v1/reports", API_TOKEN_ONLY),
+    "api:report": (lambda o: f"/api/v1/reports/{o['issued_report'].pk}", API_TOKEN_ONLY),
+    "api:report_pdf": (lambda o: f"/api/v1/reports/{o['issued_report'].pk}/pdf", API_TOKEN_ONLY),
+    "api:figures": (lambda o: "/api/v1/figures", API_TOKEN_ONLY),
+    # API tokens: the programme office and the director issue, list and revoke them (revoking is a POST).
+    "api_tokens:tokens": (lambda o: api_token_url(o), REPORT_STAFF),
+    "api_tokens:token_revoke": (lambda o: api_token_url(o, "intrekken/"), {**_all(405), "anonymous": LOGIN}),
 }
 
 

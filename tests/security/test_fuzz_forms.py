@@ -64,6 +64,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "password_change": ("password_change", "representative"),
     "password_reset": ("password_reset", "anonymous"),
     "login": ("login", "anonymous"),
+    "api_tokens:tokens": ("api_tokens:tokens", "office"),
 }
 # What a refused post may still write, by design: a failed sign-in, and a wrong current password in the
 # password change, are recorded (and throttled: 429); a file that passes the upload's own checks is kept as
@@ -99,6 +100,7 @@ ACTIONS = {
     "reminders:preferences": ("reminders:preferences", "representative"),
     "reminders:calendar_renew": ("reminders:preferences", "representative"),
     "accounts:recovery_codes_new": ("accounts:recovery_codes", "director"),
+    "api_tokens:token_revoke": ("api_tokens:tokens", "office"),
 }
 # Forms on every page that are Django's own and change nothing of ours.
 NOT_FUZZED = {"logout": "signs out (Django's view)", "set_language": "sets a cookie (Django's view)"}
@@ -111,6 +113,7 @@ CHECKED_APPS = {
     "reports",
     "reminders",
     "audit",
+    "api",
     "auth",
     "guardian",
     "otp_totp",
