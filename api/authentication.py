@@ -1,7 +1,7 @@
 """Who calls: an API token in `Authorization: Bearer <key>` (or `Token <key>`), and what it may do."""
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import authentication, exceptions, permissions, throttling
 
 from api.models import ApiToken
@@ -9,9 +9,9 @@ from api.services import TokenRefused, api_token_for_key
 from audit.services import client_ip
 
 REFUSALS = {
-    "unknown": _("The API token is not valid."),
-    "revoked": _("The API token has been revoked."),
-    "expired": _("The API token has expired."),
+    "unknown": gettext_lazy("The API token is not valid."),
+    "revoked": gettext_lazy("The API token has been revoked."),
+    "expired": gettext_lazy("The API token has expired."),
 }
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -23,18 +24,18 @@ from contributions.services import StaleEdit
 API_VERSION = "1.0.0"
 PROBLEM = "application/problem+json"
 TITLES = {
-    400: _("Bad request"),
-    401: _("Not authenticated"),
-    403: _("Forbidden"),
-    404: _("Not found"),
-    405: _("Method not allowed"),
-    406: _("Not acceptable"),
-    409: _("Conflict"),
-    413: _("Request too large"),
-    415: _("Unsupported media type"),
-    422: _("Unprocessable content"),
-    429: _("Too many requests"),
-    500: _("Internal server error"),
+    400: gettext_lazy("Bad request"),
+    401: gettext_lazy("Not authenticated"),
+    403: gettext_lazy("Forbidden"),
+    404: gettext_lazy("Not found"),
+    405: gettext_lazy("Method not allowed"),
+    406: gettext_lazy("Not acceptable"),
+    409: gettext_lazy("Conflict"),
+    413: gettext_lazy("Request too large"),
+    415: gettext_lazy("Unsupported media type"),
+    422: gettext_lazy("Unprocessable content"),
+    429: gettext_lazy("Too many requests"),
+    500: gettext_lazy("Internal server error"),
 }
 
 
