@@ -5,10 +5,12 @@
 2. Serves the app with gunicorn on 127.0.0.1 with production settings (DEBUG off).
 3. Measures, in interleaved rounds, each page's latency (median, p95) and throughput, its queries per
    request (in-process, same database), and its ratio to the floor: a trivial signed-in view (/ping).
-4. Times the jobs (PDF report, XLSX export as its Celery task body, daily reminders) in-process, and the web
+4. Measures the API (bench/api.py): contributions created per second by a partner system, and the staff
+   figures endpoint against the floor.
+5. Times the jobs (PDF report, XLSX export as its Celery task body, daily reminders) in-process, and the web
    workers' peak memory; then the daily reminder job for 1,000 representatives (bench/reminders.py, a
    database of its own).
-5. Writes bench/results/<stamp>.md and .json and prints the table. Figures only: nothing is asserted.
+6. Writes bench/results/<stamp>.md and .json and prints the table. Figures only: nothing is asserted.
 
 Options: --sizes 1000,10000,100000  --rounds 25  --port 8765  --no-reminders
 """
@@ -423,7 +425,10 @@ def main() -> None:
     setup_django(url)
     _seed()
     run = Run(started=datetime.now(UTC).isoformat(timespec="seconds"), sizes=sizes, rounds=args.rounds)
-    server = _start_gunicorn(args.port, dict(os.environ))
+    from bench.api import SERVER_ENV
+    from bench.api import measure as measure_api
+
+    server = _start_gunicorn(args.port, {**os.environ, **SERVER_ENV})
     try:
         for size in sizes:
             t0 = time.perf_counter()
@@ -460,6 +465,19 @@ def main() -> None:
                     if row.status != 200:
                         row.note = f"HTTP {row.status}"
                 run.rows.append(row)
+            api_rows, api_jobs = measure_api(port=args.port, size=size, rounds=args.rounds)
+            run.rows += [
+                Row(
+                    size=r["size"],
+                    label=r["label"],
+                    median_ms=r["median_ms"],
+                    p95_ms=r["p95_ms"],
+                    ratio=r["ratio"],
+                    status=r["status"],
+                )
+                for r in api_rows
+            ]
+            run.jobs += api_jobs
             run.jobs += _jobs(size)
         run.peak_worker_rss_mb = _worker_peak_rss_mb(server)
     finally:
