@@ -102,29 +102,24 @@ def open_data_rows() -> list[OpenDataRow]:
     partner, no description: sums only."""
     rows = []
     for report in published_reports().only("id", "period_key", "starts_on", "ends_on", "version", "data"):
-        data = report_data_from_json(report.data)
-        common = {
-            "period": report.period_key,
-            "period_start": report.starts_on,
-            "period_end": report.ends_on,
-            "report": report.pk,
-            "report_version": report.version,
-        }
-        for line in data.lines:
+        data = report_data_from_json(report.data or {})
+        groups = [("action_line", line.code, line.name, line.totals) for line in data.lines]
+        groups += [("helix", helix.key, helix.label, helix.figures) for helix in data.helices]
+        for dimension, code, name, found in groups:
             rows.append(
-                OpenDataRow(dimension="action_line", code=line.code, name=line.name, **_sums(line.totals), **common)
-            )
-        for helix in data.helices:
-            rows.append(
-                OpenDataRow(dimension="helix", code=helix.key, name=helix.label, **_sums(helix.figures), **common)
+                OpenDataRow(
+                    period=report.period_key,
+                    period_start=report.starts_on,
+                    period_end=report.ends_on,
+                    dimension=dimension,
+                    code=code,
+                    name=name,
+                    hours=found.hours,
+                    in_kind_value=found.in_kind_value,
+                    funded=found.funded,
+                    total_value=found.in_kind_value + found.funded,
+                    report=report.pk,
+                    report_version=report.version,
+                )
             )
     return rows
-
-
-def _sums(found: Figures) -> dict:
-    return {
-        "hours": found.hours,
-        "in_kind_value": found.in_kind_value,
-        "funded": found.funded,
-        "total_value": found.in_kind_value + found.funded,
-    }
