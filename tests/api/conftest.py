@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from api.models import Scope
 from api.services import api_token_issue
-from contributions.services import seed_demo_rate_card
+from contributions.demo import seed_demo_rate_card
 
 
 @pytest.fixture(autouse=True)
