@@ -3,7 +3,8 @@
 import pytest
 
 from api.models import ApiToken
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
