@@ -6,7 +6,7 @@ from rest_framework import authentication, exceptions, permissions, throttling
 
 from api.models import ApiToken
 from api.services import TokenRefused, api_token_for_key
-from audit.services import client_ip
+from lifeport.lib.proxies import client_address
 
 REFUSALS = {
     "unknown": gettext_lazy("The API token is not valid."),
@@ -89,7 +89,7 @@ class AddressThrottle(throttling.SimpleRateThrottle):
         return _rate(self.scope)
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request) or "unknown"}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request) or "unknown"}
 
 
 class OpenDataThrottle(AddressThrottle):
