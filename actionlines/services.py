@@ -44,6 +44,8 @@ from audit.models import Action
 from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
 from contributions.services import contributions_bulk_update
+from governance.models import Decision
+from governance.services import check_decision
 from lifeport.lib.files import delete_file_on_commit, write_file_atomically
 from lifeport.lib.pdf import html_to_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message, not_finished_message
@@ -146,8 +148,9 @@ def plan_back_to_draft(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
 
 
 @transaction.atomic
-def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
-    """In review → adopted; records who and when and freezes the plan.
+def plan_adopt(*, plan: AnnualPlan, acting_user, decision: Decision | None) -> AnnualPlan:
+    """In review → adopted, resting on the steering group's `decision` about this version (required);
+    records who and when and freezes the plan.
 
     A previously adopted version of the same year is marked replaced, and contributions linked to its
     activities move to the same activities in this version (or lose the link when the activity was dropped).
@@ -162,6 +165,7 @@ def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
         )
     if PlanComment.objects.filter(activity__plan=locked, resolved_at__isnull=True).exists():
         raise ValidationError(_("Resolve every comment of the steering group before adopting the plan."))
+    check_decision(decision=decision, subject=locked)
     previous = AnnualPlan.objects.select_for_update().filter(year=locked.year, status=PlanStatus.ADOPTED).first()
     if previous is not None:
         previous.supersede()
@@ -169,7 +173,7 @@ def plan_adopt(*, plan: AnnualPlan, acting_user) -> AnnualPlan:
         _relink_contributions(old=previous, new=locked)
     locked.adopt(by=acting_user)
     _save(locked)
-    audit_record(actor=acting_user, action=Action.PLAN_ADOPTED, target=locked)
+    audit_record(actor=acting_user, action=Action.PLAN_ADOPTED, target=locked, details={"decision": decision.number})
     return locked
 
 

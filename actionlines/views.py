@@ -64,6 +64,8 @@ from actionlines.selectors import (
     plan_realisation,
     plan_versions,
 )
+from governance.forms import DecisionChoiceForm
+from governance.models import Decision
 from lifeport.lib.files import content_disposition, file_download
 from lifeport.lib.forms import add_service_errors
 from lifeport.lib.spreadsheet import XLSX_TYPE
@@ -227,12 +229,6 @@ TRANSITIONS = {
         _("Take the plan back to draft to work the comments in. The comments stay with their activities."),
         _("The plan is a draft again."),
     ),
-    "adopt": (
-        services.plan_adopt,
-        _("Adopt the plan"),
-        _("Adopting freezes the plan: from then on it changes only through a new version."),
-        _("The plan has been adopted."),
-    ),
     "new_version": (
         services.plan_new_version,
         _("Start a new version"),
@@ -280,7 +276,34 @@ def plan_back_to_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    return _plan_transition(request, pk, "adopt")
+    """In review → adopted, citing the steering group's decision about this version (a required select)."""
+    plan = plan_for_user(request.user, pk)
+    check(can_manage_plan(request.user))
+    form = DecisionChoiceForm(request.POST or None, decisions=Decision.objects.for_subject(plan))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_adopt(plan=plan, acting_user=request.user, decision=form.cleaned_data["decision"])
+        except PlanTransitionError as error:
+            _error_messages(request, error)
+            return redirect(plan)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The plan has been adopted."))
+            return redirect(plan)
+    intro = _("Adopting freezes the plan: from then on it changes only through a new version.")
+    if not form.fields["decision"].queryset.exists():
+        intro += " " + _("Record the steering group's decision about this version with its meeting first.")
+    return _form_page(
+        request,
+        form,
+        title=_("Adopt the plan"),
+        intro=intro,
+        submit=_("Adopt the plan"),
+        cancel_url=plan.get_absolute_url(),
+        plan=plan,
+        status=400 if form.errors else None,
+    )
 
 
 @login_required

@@ -46,6 +46,11 @@ class Action(models.TextChoices):
     API_TOKEN_ISSUED = "api_token_issued", _("API token issued")
     API_TOKEN_REVOKED = "api_token_revoked", _("API token revoked")
     API_WRITE = "api_write", _("Changed through the API")
+    MEETING_CHANGED = "meeting_changed", _("Steering group meeting recorded or changed")
+    MINUTES_CONFIRMED = "minutes_confirmed", _("Minutes confirmed")
+    DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+    RISK_CHANGED = "risk_changed", _("Risk recorded or changed")
+    BUDGET_CHANGED = "budget_changed", _("Programme budget or spending changed")
 
 
 class AuditEvent(models.Model):

@@ -32,6 +32,7 @@ urlpatterns = [
     path("herinneringen/", include("reminders.urls")),
     path("api/", include("api.urls")),
     path("api-sleutels/", include((office_urlpatterns, "api_tokens"))),
+    path("regiegroep/", include("governance.urls")),
     # One sign-in page for everyone (throttled, two-factor): the admin's own login form is not used.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True), name="admin_login"),
     path("admin/", admin.site.urls),

@@ -22,6 +22,8 @@ from actionlines.models import ActionLine
 from audit.models import Action
 from audit.services import audit_record
 from contributions.figures import Figures
+from governance.models import Decision
+from governance.services import check_decision
 from lifeport.lib.files import delete_file_on_commit, sha256_of_file, write_file_atomically
 from lifeport.lib.pdf import render_pdf
 from lifeport.lib.renders import MAX_ATTEMPTS, interrupted_message
@@ -288,19 +290,22 @@ def report_render_failed(*, report_id: int, token: str, error: str) -> bool:
 
 
 @transaction.atomic
-def report_issue(*, report: Report, acting_user) -> Report:
-    """Issue the report: its data, PDF and SHA-256 are frozen from now on, with who issued it and when."""
+def report_issue(*, report: Report, acting_user, decision: Decision | None) -> Report:
+    """Issue the report, resting on the steering group's `decision` about it (required): its data, PDF and
+    SHA-256 are frozen from now on, with who issued it and when."""
     require_programme_staff(acting_user)
     locked = Report.objects.select_for_update().get(pk=report.pk)
     if locked.status != ReportStatus.READY:
         raise ReportStateError(_("Generate the PDF first; only a report with a ready PDF can be issued."))
+    check_decision(decision=decision, subject=locked)
     if sha256_of_file(locked.pdf.name) != locked.pdf_sha256:
         raise ReportStateError(_("The PDF file does not match its checksum; generate it again."))
     locked.status = ReportStatus.ISSUED
     locked.issued_by, locked.issued_at = acting_user, timezone.now()
     locked.full_clean()
     locked.save()
-    audit_record(actor=acting_user, action=Action.REPORT_ISSUED, target=locked, details={"sha256": locked.pdf_sha256})
+    details = {"sha256": locked.pdf_sha256, "decision": decision.number}
+    audit_record(actor=acting_user, action=Action.REPORT_ISSUED, target=locked, details=details)
     return locked
 
 

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
 from contributions.permissions import own_partner_ids, sees_all_partners
+from governance.forms import DecisionChoiceForm
+from governance.models import Decision
 from lifeport.lib.files import file_download
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for, is_programme_staff
@@ -132,6 +134,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         report=report, data=services.report_preview_data(report, lines=lines), for_pdf=False
     )
     context.update(form=form, can_edit=can_edit, can_manage=is_programme_staff(request.user))
+    context.update(issue_form=_issue_form(report))
     audience = export_audience(request.user, report)
     current = exports_of(request.user, report).exclude(status=ExportStatus.SUPERSEDED)[:1]
     context.update(exports=current, can_export=audience is not None, export_audience=audience)
@@ -144,7 +147,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The htmx fragment that polls the rendering until the PDF is ready or has failed."""
     report = report_for_user(request.user, pk)
-    return render(request, "reports/_status.html", {"report": report, "can_manage": is_programme_staff(request.user)})
+    context = {"report": report, "can_manage": is_programme_staff(request.user), "issue_form": _issue_form(report)}
+    return render(request, "reports/_status.html", context)
 
 
 def _post_action(request: HttpRequest, pk: int, action, success: str) -> HttpResponse:
@@ -168,9 +172,21 @@ def report_generate(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_action(request, pk, services.report_request_render, _("The PDF is being generated."))
 
 
+def _issue_form(report, data=None) -> DecisionChoiceForm:
+    """The steering group's decision to choose when issuing (its decisions about this report)."""
+    return DecisionChoiceForm(data, decisions=Decision.objects.for_subject(report), prefix="issue")
+
+
 @login_required
 def report_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post_action(request, pk, services.report_issue, _("The report is issued. It can no longer change."))
+    form = _issue_form(report_for_user(request.user, pk), request.POST or None)
+
+    def issue(*, report, acting_user):
+        if not form.is_valid():
+            raise ValidationError(_("Choose the steering group's decision this rests on."))
+        return services.report_issue(report=report, acting_user=acting_user, decision=form.cleaned_data["decision"])
+
+    return _post_action(request, pk, issue, _("The report is issued. It can no longer change."))
 
 
 @login_required

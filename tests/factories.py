@@ -128,3 +128,31 @@ class ContributionFactory(factory.django.DjangoModelFactory):
             reviewed_at=factory.LazyFunction(timezone.now),
             review_comment="Graag de urenstaat toevoegen.",
         )
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A regiegroep meeting (planned), recorded by a director."""
+
+    class Meta:
+        model = "governance.Meeting"
+
+    held_on = date(2026, 3, 12)
+    title = factory.Sequence(lambda n: f"Regiegroep {n}")
+    created_by = factory.SubFactory(UserFactory, username="clerk")
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    """A decision of a meeting; given `plan=` or `report=`, the decision adopting that plan or issuing that report."""
+
+    class Meta:
+        model = "governance.Decision"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    year = factory.LazyAttribute(lambda o: o.meeting.held_on.year)
+    sequence = factory.Sequence(lambda n: n + 1)
+    decided_on = factory.SelfAttribute("meeting.held_on")
+    text = factory.Sequence(lambda n: f"Besluit {n}")
+    kind = factory.LazyAttribute(lambda o: "plan" if o.plan else "report" if o.report else "other")
+    plan = None
+    report = None
+    created_by = factory.SelfAttribute("meeting.created_by")

@@ -83,6 +83,16 @@ ALL_LINES_EXPORT = {
     "observer": NOT_FOUND,
 }
 FIGURES_EXPORT = {**_all(NOT_FOUND), "anonymous": LOGIN, "observer": OK}
+# The regiegroep (governance/permissions.py): the director and office record meetings and decisions, steering
+# group members read them and comment before the meeting; nobody else sees the steering group's papers.
+GOVERNANCE_READ = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK, "steering": OK}
+GOVERNANCE_STAFF = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}
+GOVERNANCE_STAFF_POST = {**GOVERNANCE_STAFF, "director": 405, "office": 405}
+GOVERNANCE_COMMENT = {**GOVERNANCE_STAFF_POST, "steering": 405}
+
+
+def meeting_url(o: dict, suffix: str = "") -> str:
+    return f"/regiegroep/{o['meeting'].pk}/{suffix}"
 
 
 def report_url(o: dict, name: str, suffix: str = "") -> str:
@@ -265,6 +275,17 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         {**_all(405), "anonymous": LOGIN},
     ),
     "reminders:calendar": (calendar_url, _all(OK)),
+    "governance:meetings": (lambda o: "/regiegroep/", GOVERNANCE_READ),
+    "governance:decisions": (lambda o: "/regiegroep/besluiten/", GOVERNANCE_READ),
+    "governance:meeting": (lambda o: meeting_url(o), GOVERNANCE_READ),
+    "governance:meeting_edit": (lambda o: meeting_url(o, "wijzigen/"), GOVERNANCE_STAFF),
+    "governance:agenda_item_add": (lambda o: meeting_url(o, "agendapunt/"), GOVERNANCE_STAFF_POST),
+    "governance:document_add": (lambda o: meeting_url(o, "document/"), GOVERNANCE_STAFF_POST),
+    "governance:comment_add": (lambda o: meeting_url(o, "opmerking/"), GOVERNANCE_COMMENT),
+    "governance:minutes_save": (lambda o: meeting_url(o, "notulen/"), GOVERNANCE_STAFF_POST),
+    "governance:minutes_confirm": (lambda o: meeting_url(o, "notulen/vaststellen/"), GOVERNANCE_STAFF_POST),
+    "governance:decision_add": (lambda o: meeting_url(o, "besluit/"), GOVERNANCE_STAFF_POST),
+    "governance:document": (lambda o: f"/regiegroep/documenten/{o['meeting_document'].pk}/", GOVERNANCE_READ),
     "reminders:lead_times": (
         lambda o: "/herinneringen/termijnen/",
         {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK},
@@ -348,6 +369,7 @@ def objects(programme) -> dict:
     )
     evidence.file.save("uren.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     return {
+        **governance_objects(programme),
         **report_objects(programme),
         "nxp": nxp,
         "agreement": Agreement.objects.get(),
@@ -358,6 +380,25 @@ def objects(programme) -> dict:
         "evidence": evidence,
         "period": ReportingPeriod.objects.get(name="2026-K4"),
     }
+
+
+def governance_objects(programme) -> dict:
+    """A planned meeting with draft minutes (so every form of its page shows) and a document."""
+    from django.core.files.base import ContentFile
+
+    from governance.models import MeetingDocument
+    from tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(minutes="Concept-notulen.")
+    document = MeetingDocument(
+        meeting=meeting,
+        original_name="voorstel.pdf",
+        content_type="application/pdf",
+        size=9,
+        uploaded_by=meeting.created_by,
+    )
+    document.file.save("voorstel.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    return {"meeting": meeting, "meeting_document": document}
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from actionlines.models import ActionLine, Activity
 from actionlines.services import plan_adopt, plan_new_version, plan_send_for_review
 from contributions.models import HourlyRate, Kind
 from contributions.services import contribution_create, contribution_update
+from tests.factories import DecisionFactory
 
 pytestmark = [pytest.mark.django_db]
 
@@ -64,7 +65,7 @@ def test_adopting_a_new_version_moves_the_links_to_the_same_activity_in_it(plan,
     contribution = _log(nxp_rep, nxp, "marktstrategie", plan.activities.get(title="Gezamenlijk marktprofiel Lifeport"))
     draft = plan_new_version(plan=plan, acting_user=director)
     plan_send_for_review(plan=draft, acting_user=director)
-    plan_adopt(plan=draft, acting_user=director)
+    plan_adopt(plan=draft, acting_user=director, decision=DecisionFactory(plan=draft))
 
     contribution.refresh_from_db()
     assert contribution.activity.plan == draft

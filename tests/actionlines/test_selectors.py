@@ -22,7 +22,7 @@ from actionlines.selectors import (
 from contributions.models import Contribution, Kind, ReportingPeriod, Status
 from contributions.services import contributions_bulk_update
 from partners.models import Agreement
-from tests.factories import stored_contribution
+from tests.factories import DecisionFactory, stored_contribution
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def plan(director, lines, programme) -> AnnualPlan:
         money=Decimal("5000"),
     )
     services.plan_send_for_review(plan=plan, acting_user=director)
-    return services.plan_adopt(plan=plan, acting_user=director)
+    return services.plan_adopt(plan=plan, acting_user=director, decision=DecisionFactory(plan=plan))
 
 
 def _row(rows, name):
@@ -352,7 +352,11 @@ def test_the_overview_shows_what_needs_the_director_now(plan, director, programm
         ("Ver weg", date(2027, 2, 1)),
     ]:
         services.milestone_create(activity=activity, acting_user=director, title=title, due_on=due)
-    services.plan_adopt(plan=services.plan_send_for_review(plan=version2, acting_user=director), acting_user=director)
+    services.plan_adopt(
+        plan=services.plan_send_for_review(plan=version2, acting_user=director),
+        acting_user=director,
+        decision=DecisionFactory(plan=version2),
+    )
     day = date(2026, 11, 20)
     _contribution(programme["nxp"], lines["marktstrategie"], status=Status.SUBMITTED, value=1200, day=day, by=nxp_rep)
     _contribution(programme["nxp"], lines["marktstrategie"], status=Status.SUBMITTED, value=300, day=day, by=nxp_rep)

@@ -15,7 +15,7 @@ from actionlines import services
 from actionlines.models import ActionLine, AnnualPlan, MultiYearTarget, PlanStatus, Pledge
 from contributions.models import Kind, ReportingPeriod, Status
 from partners.models import Agreement
-from tests.factories import stored_contribution
+from tests.factories import DecisionFactory, stored_contribution
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-28 10:00:00+01:00"
@@ -128,10 +128,11 @@ def test_review_comment_resolve_and_adopt_through_the_pages(client, director, st
     comment = activity.comments.get()
 
     client.force_login(director)
-    response = client.post(_url("plan_adopt", draft.pk), follow=True)
+    decision = {"decision": DecisionFactory(plan=draft).pk}
+    response = client.post(_url("plan_adopt", draft.pk), decision, follow=True)
     assert "Handel eerst elke opmerking van de regiegroep af" in _text(response)
     client.post(_url("comment_resolve", comment.pk), {"resolution": "Veertig deelnemers opgenomen."})
-    response = client.post(_url("plan_adopt", draft.pk), follow=True)
+    response = client.post(_url("plan_adopt", draft.pk), decision, follow=True)
     draft.refresh_from_db()
     demo = AnnualPlan.objects.get(version=1)
     assert draft.status == PlanStatus.ADOPTED and draft.adopted_by == director
@@ -141,7 +142,7 @@ def test_review_comment_resolve_and_adopt_through_the_pages(client, director, st
 
 def test_a_forbidden_transition_is_a_message_and_changes_nothing(client, director, demo):
     client.force_login(director)
-    response = client.post(_url("plan_adopt", demo.pk), follow=True)
+    response = client.post(_url("plan_adopt", demo.pk), {"decision": DecisionFactory(plan=demo).pk}, follow=True)
     assert "kan niet" in _text(response)
     demo.refresh_from_db()
     assert demo.status == PlanStatus.ADOPTED

@@ -3,6 +3,7 @@ copy to next year."""
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +21,12 @@ from actionlines.models import (
     PlanTransitionError,
     Pledge,
 )
-from tests.factories import UserFactory
+from tests.factories import DecisionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# Adopting without a decision: the workflow's own refusals (status, permission) come before the decision's.
+ADOPT_WITHOUT_DECISION = partial(services.plan_adopt, decision=None)
 
 
 @pytest.fixture
@@ -72,7 +76,9 @@ def _in_review(plan: AnnualPlan, director) -> AnnualPlan:
 
 
 def _adopted(plan: AnnualPlan, director) -> AnnualPlan:
-    return services.plan_adopt(plan=_in_review(plan, director), acting_user=director)
+    return services.plan_adopt(
+        plan=_in_review(plan, director), acting_user=director, decision=DecisionFactory(plan=plan)
+    )
 
 
 # --- Starting a plan -------------------------------------------------------------------------------------
@@ -245,11 +251,12 @@ def test_adoption_waits_until_the_director_has_resolved_every_comment(draft, dir
     comment = services.comment_add(activity=_talent(draft), acting_user=steering, text="Graag meer stageplekken.")
     with pytest.raises(PermissionDenied):
         services.comment_resolve(comment=comment, acting_user=steering)
+    decision = DecisionFactory(plan=draft)
     with pytest.raises(ValidationError):
-        services.plan_adopt(plan=draft, acting_user=director)
+        services.plan_adopt(plan=draft, acting_user=director, decision=decision)
 
     services.comment_resolve(comment=comment, acting_user=director, resolution="Twintig extra plekken opgenomen.")
-    plan = services.plan_adopt(plan=draft, acting_user=director)
+    plan = services.plan_adopt(plan=draft, acting_user=director, decision=decision)
     assert plan.status == PlanStatus.ADOPTED
     comment.refresh_from_db()
     assert comment.resolved_by == director and comment.resolution == "Twintig extra plekken opgenomen."
@@ -297,21 +304,21 @@ def test_back_to_draft_from_review_reopens_editing(draft, director, talent_lead)
 @pytest.mark.parametrize(
     ("state", "transition"),
     [
-        ("draft", services.plan_adopt),
+        ("draft", ADOPT_WITHOUT_DECISION),
         ("draft", services.plan_back_to_draft),
         ("draft", services.plan_new_version),
         ("in_review", services.plan_send_for_review),
         ("in_review", services.plan_new_version),
         ("adopted", services.plan_send_for_review),
         ("adopted", services.plan_back_to_draft),
-        ("adopted", services.plan_adopt),
+        ("adopted", ADOPT_WITHOUT_DECISION),
     ],
 )
 def test_each_forbidden_transition_is_refused(draft, director, state, transition):
     if state in ("in_review", "adopted"):
         _in_review(draft, director)
     if state == "adopted":
-        services.plan_adopt(plan=draft, acting_user=director)
+        services.plan_adopt(plan=draft, acting_user=director, decision=DecisionFactory(plan=draft))
     with pytest.raises(PlanTransitionError):
         transition(plan=draft, acting_user=director)
     draft.refresh_from_db()
@@ -319,7 +326,7 @@ def test_each_forbidden_transition_is_refused(draft, director, state, transition
 
 
 @pytest.mark.parametrize(
-    "transition", [services.plan_send_for_review, services.plan_back_to_draft, services.plan_adopt]
+    "transition", [services.plan_send_for_review, services.plan_back_to_draft, ADOPT_WITHOUT_DECISION]
 )
 def test_only_the_director_runs_the_workflow(draft, steering, talent_lead, transition):
     for user in (steering, talent_lead):
@@ -346,7 +353,9 @@ def test_an_adopted_plan_changes_only_through_a_new_version(draft, director, tal
     with pytest.raises(ValidationError):
         services.plan_new_version(plan=adopted, acting_user=director)  # one open version at a time
 
-    services.plan_adopt(plan=_in_review(version2, director), acting_user=director)
+    services.plan_adopt(
+        plan=_in_review(version2, director), acting_user=director, decision=DecisionFactory(plan=version2)
+    )
     adopted.refresh_from_db()
     assert adopted.status == PlanStatus.SUPERSEDED and adopted.superseded_at is not None
     assert _talent(adopted).title == "Leerlijn"  # still readable as it was

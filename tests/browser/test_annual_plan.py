@@ -18,6 +18,7 @@ from lifeport.lib.money import format_euro
 from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
+from tests.factories import DecisionFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -129,7 +130,9 @@ def test_the_2026_plan_from_draft_to_adopted_and_measured(page):
         page.get_by_role("link", name="Afhandelen (opmerking van Sam Regiegroeplid)").click()
         page.get_by_label("Hoe is het afgehandeld?").fill("ASMPT is uitgenodigd voor het lab.")
         page.get_by_role("button", name="Afhandelen").click()
+        decision = DecisionFactory(plan=plan, text="De regiegroep stelt het jaarplan 2026 vast.")
         page.get_by_role("link", name="Plan vaststellen").click()
+        page.get_by_label("Besluit van de regiegroep").select_option(str(decision.pk))
         page.get_by_role("button", name="Plan vaststellen").click()
         assert page.get_by_text("Het jaarplan is vastgesteld.").is_visible()
         assert page.get_by_text("vastgesteld op 28 november 2026 door Dana de Directeur").first.is_visible()

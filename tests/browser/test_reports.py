@@ -16,7 +16,7 @@ from partners.models import Partner
 from partners.services import seed_programme
 from reports.models import Report, ReportStatus
 from tests.conftest import assert_no_axe_violations, log_in
-from tests.factories import ContributionFactory
+from tests.factories import ContributionFactory, DecisionFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -64,6 +64,9 @@ def test_the_director_issues_the_2026_report_and_an_observer_downloads_only_that
         assert "Het programma ligt op koers." in text and "Twee nieuwe cohorten gestart." in text
         assert "€ 99.700,00" in text.replace("\xa0", " ")
 
+        decision = DecisionFactory(report=Report.objects.get(), text="De regiegroep geeft de rapportage 2026 uit.")
+        page.reload()
+        page.get_by_label("Besluit van de regiegroep").select_option(str(decision.pk))
         page.get_by_role("button", name="Rapportage uitgeven").click()
         assert page.get_by_test_id("report-status").inner_text() == "Uitgegeven"
         assert_no_axe_violations(page)

@@ -23,6 +23,7 @@ from contributions import services
 from contributions.figures import KINDS, differences, month_split, recount, submitted_count, totals
 from contributions.models import Contribution, ContributionSummary, HourlyRate, Kind, Status
 from contributions.permissions import contributions_visible_to, visibility_condition
+from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def plan(director, programme) -> AnnualPlan:
             ends_on=date(2026, 12, 31),
         )
     plan_services.plan_send_for_review(plan=plan, acting_user=director)
-    return plan_services.plan_adopt(plan=plan, acting_user=director)
+    return plan_services.plan_adopt(plan=plan, acting_user=director, decision=DecisionFactory(plan=plan))
 
 
 def assert_same(**filters) -> None:
@@ -147,7 +148,7 @@ def test_every_workflow_step_keeps_the_summary_equal_to_the_sum_of_the_contribut
     version2 = plan_services.plan_new_version(plan=plan, acting_user=director)
     plan_services.activity_delete(activity=version2.activities.last(), acting_user=director)
     plan_services.plan_send_for_review(plan=version2, acting_user=director)
-    plan_services.plan_adopt(plan=version2, acting_user=director)
+    plan_services.plan_adopt(plan=version2, acting_user=director, decision=DecisionFactory(plan=version2))
     assert not Contribution.objects.filter(activity__plan=plan).exists()
     assert_same()
 
@@ -399,7 +400,7 @@ def _run(operation: str, rng: random.Random, world: dict) -> None:
         if rng.random() < 0.5:
             plan_services.activity_delete(activity=rng.choice(list(version.activities.all())), acting_user=director)
         plan_services.plan_send_for_review(plan=version, acting_user=director)
-        plan_services.plan_adopt(plan=version, acting_user=director)
+        plan_services.plan_adopt(plan=version, acting_user=director, decision=DecisionFactory(plan=version))
 
 
 def test_random_sequences_of_changes_keep_the_summary_equal_to_a_full_recount(

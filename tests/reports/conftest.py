@@ -54,6 +54,14 @@ def ready_report(*, director, period_key: str = "2026", summary: str = "Goed op 
     return rendered
 
 
+def issue_with_decision(report: Report, director) -> Report:
+    """Issue `report` through the service, resting on a steering group decision about it (a factory's)."""
+    from reports.services import report_issue
+    from tests.factories import DecisionFactory
+
+    return report_issue(report=report, acting_user=director, decision=DecisionFactory(report=report))
+
+
 def issued_report(*, director, period_key: str = "2026", version: int = 1) -> Report:
     """A report issued now with today's figures and a stand-in PDF (no rendering), as report_issue leaves it."""
     import hashlib

@@ -28,6 +28,7 @@ from partners.selectors import agreement_status
 from reports import selectors
 from reports.selectors import Period, parse_period, report_data
 from reports.services import report_create
+from tests.factories import DecisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -230,7 +231,7 @@ def test_a_second_plan_version_counts_the_relinked_contributions(demo, director)
     add_contributions(200, seed=3)
     version2 = plan_services.plan_new_version(plan=demo, acting_user=director)
     plan_services.plan_send_for_review(plan=version2, acting_user=director)
-    version2 = plan_services.plan_adopt(plan=version2, acting_user=director)
+    version2 = plan_services.plan_adopt(plan=version2, acting_user=director, decision=DecisionFactory(plan=version2))
     assert_realisation_exact(version2)
     assert_report_exact(parse_period("2026", today=TODAY))
 

@@ -19,8 +19,8 @@ from reports import services
 from reports.models import Report, ReportStateError, ReportStatus
 from reports.selectors import parse_period, report_data, report_data_from_json, statement_data_from_json
 from tests.conftest import stored_files
-from tests.factories import ContributionFactory
-from tests.reports.conftest import ready_report
+from tests.factories import ContributionFactory, DecisionFactory
+from tests.reports.conftest import issue_with_decision, ready_report
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +69,7 @@ def test_an_issued_report_keeps_its_data_and_checksum_after_a_contribution_is_co
     talent = ActionLine.objects.get(code="talent")
     HourlyRate.objects.create(rate=Decimal("60.00"), valid_from=date(2026, 1, 1))
     item = ContributionFactory(partner=nxp, action_line=talent, approved=True, hours=Decimal(10), created_by=nxp_rep)
-    report = services.report_issue(report=ready_report(director=director), acting_user=director)
+    report = issue_with_decision(ready_report(director=director), director)
     stored_data, stored_sha = report.data, report.pdf_sha256
     assert report_data_from_json(stored_data).totals.approved.total_value == Decimal("600.00")
 
@@ -90,7 +90,7 @@ def test_an_issued_report_keeps_its_data_and_checksum_after_a_contribution_is_co
 
 
 def test_the_database_refuses_to_change_or_delete_an_issued_report(programme, director):
-    report = services.report_issue(report=ready_report(director=director), acting_user=director)
+    report = issue_with_decision(ready_report(director=director), director)
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         Report.objects.filter(pk=report.pk).update(summary="Anders")
     with pytest.raises(ReportStateError):
@@ -102,7 +102,7 @@ def test_the_database_refuses_to_change_or_delete_an_issued_report(programme, di
 
 
 def test_a_new_report_for_the_same_period_is_a_new_version_and_the_old_one_stays(programme, director):
-    first = services.report_issue(report=ready_report(director=director), acting_user=director)
+    first = issue_with_decision(ready_report(director=director), director)
     second = services.report_new_version(report=first, acting_user=director)
     third = services.report_create(period_key="2026", language="en", acting_user=director)
     assert (first.version, second.version, third.version) == (1, 2, 3)
@@ -115,7 +115,7 @@ def test_a_new_report_for_the_same_period_is_a_new_version_and_the_old_one_stays
 def test_only_a_report_with_a_ready_pdf_can_be_issued(programme, director):
     draft = services.report_create(period_key="2026", language="nl", acting_user=director)
     with pytest.raises(ReportStateError):
-        services.report_issue(report=draft, acting_user=director)
+        services.report_issue(report=draft, acting_user=director, decision=None)
 
 
 def test_a_tampered_pdf_cannot_be_issued(programme, director):
@@ -123,7 +123,7 @@ def test_a_tampered_pdf_cannot_be_issued(programme, director):
     default_storage.delete(report.pdf.name)
     assert default_storage.save(report.pdf.name, ContentFile(b"%PDF-1.7 not the same file")) == report.pdf.name
     with pytest.raises(ReportStateError):
-        services.report_issue(report=report, acting_user=director)
+        services.report_issue(report=report, acting_user=director, decision=DecisionFactory(report=report))
 
 
 def test_only_programme_staff_make_and_issue_reports(programme, steering, nxp_rep, observer, director):
@@ -132,7 +132,7 @@ def test_only_programme_staff_make_and_issue_reports(programme, steering, nxp_re
             services.report_create(period_key="2026", language="nl", acting_user=user)
     report = ready_report(director=director)
     with pytest.raises(PermissionDenied):
-        services.report_issue(report=report, acting_user=steering)
+        services.report_issue(report=report, acting_user=steering, decision=None)
 
 
 def test_editing_the_words_drops_the_pdf_made_before(programme, director):

@@ -4,8 +4,8 @@ import pytest
 
 from reports import services
 from reports.models import Report, ReportExport, ReportStatus
-from tests.factories import ContributionFactory
-from tests.reports.conftest import ready_report, report_objects
+from tests.factories import ContributionFactory, DecisionFactory
+from tests.reports.conftest import issue_with_decision, ready_report, report_objects
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,12 @@ def test_the_director_writes_the_summary_and_generates_the_pdf(
     fragment = client.get(f"/rapportages/{report.pk}/status/").content.decode()
     assert "hx-trigger" not in fragment and f"/rapportages/{report.pk}/pdf/" in fragment  # polling stops
 
-    client.post(f"/rapportages/{report.pk}/uitgeven/")
+    response = client.post(f"/rapportages/{report.pk}/uitgeven/", follow=True)  # without the decision it rests on
+    report.refresh_from_db()
+    assert not report.is_issued and "Kies het besluit van de regiegroep" in response.content.decode()
+    decision = DecisionFactory(report=report)
+    assert f'<option value="{decision.pk}">{decision.number}' in client.get(report.get_absolute_url()).content.decode()
+    client.post(f"/rapportages/{report.pk}/uitgeven/", {"issue-decision": decision.pk})
     report.refresh_from_db()
     assert report.is_issued and report.issued_by == director
 
@@ -197,7 +202,7 @@ def test_an_issued_reports_xlsx_lists_contributions_as_they_were_when_it_was_iss
     from contributions.services import contributions_bulk_update
 
     item = ContributionFactory(partner=nxp, approved=True, hours=Decimal(10))
-    report = services.report_issue(report=ready_report(director=director), acting_user=director)
+    report = issue_with_decision(ready_report(director=director), director)
     contributions_bulk_update(  # after issuing
         contributions=Contribution.objects.filter(pk=item.pk), hours=Decimal(2), value=Decimal(120)
     )

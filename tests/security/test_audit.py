@@ -16,7 +16,7 @@ from partners.permissions import (
     revoke_partner_representative,
 )
 from tests.conftest import LifeportClient
-from tests.factories import PASSWORD, ContributionFactory, UserFactory
+from tests.factories import PASSWORD, ContributionFactory, DecisionFactory, UserFactory
 
 ADDRESS = "203.0.113.9"
 
@@ -255,7 +255,7 @@ def test_adopting_the_annual_plan_is_recorded(programme, director):
         ends_on=date(2026, 11, 30),
     )
     plan_send_for_review(plan=plan, acting_user=director)
-    plan_adopt(plan=plan, acting_user=director)
+    plan_adopt(plan=plan, acting_user=director, decision=DecisionFactory(plan=plan))
     assert _events(Action.PLAN_ADOPTED).get().target_id == str(plan.pk)
 
 

@@ -61,6 +61,14 @@ FORMS: dict[str, tuple[str, str]] = {
     "reports:detail": ("reports:detail", "director"),
     "reports:statements": ("reports:statements", "director"),
     "reminders:lead_times": ("reminders:lead_times", "director"),
+    "actionlines:plan_adopt": ("actionlines:plan_adopt", "director"),
+    "governance:meetings": ("governance:meetings", "director"),
+    "governance:meeting_edit": ("governance:meeting_edit", "director"),
+    "governance:agenda_item_add": ("governance:meeting", "director"),
+    "governance:document_add": ("governance:meeting", "director"),
+    "governance:minutes_save": ("governance:meeting", "director"),
+    "governance:decision_add": ("governance:meeting", "director"),
+    "governance:comment_add": ("governance:meeting", "steering"),
     "password_change": ("password_change", "representative"),
     "password_reset": ("password_reset", "anonymous"),
     "login": ("login", "anonymous"),
@@ -89,7 +97,6 @@ ACTIONS = {
     "actionlines:indicator_delete": ("actionlines:indicator_delete", "director"),
     "actionlines:plan_review": ("actionlines:plan_review", "director"),
     "actionlines:plan_back_to_draft": ("actionlines:plan_back_to_draft", "director"),
-    "actionlines:plan_adopt": ("actionlines:plan_adopt", "director"),
     "actionlines:plan_new_version": ("actionlines:plan_new_version", "director"),
     "actionlines:plan_next_year": ("actionlines:plan_next_year", "director"),
     "actionlines:plan_pdf_generate": ("actionlines:plan", "director"),
@@ -101,6 +108,7 @@ ACTIONS = {
     "reminders:calendar_renew": ("reminders:preferences", "representative"),
     "accounts:recovery_codes_new": ("accounts:recovery_codes", "director"),
     "api_tokens:token_revoke": ("api_tokens:tokens", "office"),
+    "governance:minutes_confirm": ("governance:meeting", "director"),
 }
 # Forms on every page that are Django's own and change nothing of ours.
 NOT_FUZZED = {"logout": "signs out (Django's view)", "set_language": "sets a cookie (Django's view)"}
@@ -114,6 +122,7 @@ CHECKED_APPS = {
     "reminders",
     "audit",
     "api",
+    "governance",
     "auth",
     "guardian",
     "otp_totp",

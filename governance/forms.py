@@ -1,0 +1,86 @@
+"""Form shapes for the regiegroep's pages. The rules themselves live in governance.services."""
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from actionlines.models import AnnualPlan, PlanStatus
+from governance.models import SUBJECT_FIELDS, Decision, DecisionKind, Meeting
+from lifeport.lib.forms import ModelChoiceField
+from partners.models import Agreement, Partner
+from reports.models import Report, ReportStatus
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "location", "attendees"]
+        widgets = {"held_on": _date_widget(), "attendees": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = Partner.objects.order_by("name")
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label=_("Document (PDF, DOCX or XLSX, at most 10 MB)"))
+
+
+class MeetingCommentForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}))
+
+
+class DecisionForm(forms.Form):
+    """A decision and what it applies to: the select that matches the kind is the subject."""
+
+    text = forms.CharField(label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    kind = forms.ChoiceField(label=_("Applies to"), choices=DecisionKind.choices)
+    plan = ModelChoiceField(
+        label=_("Annual plan version (when adopting a plan)"),
+        queryset=AnnualPlan.objects.filter(status__in=[PlanStatus.DRAFT, PlanStatus.IN_REVIEW], decisions=None),
+        required=False,
+    )
+    report = ModelChoiceField(
+        label=_("Report (when issuing a report)"),
+        queryset=Report.objects.exclude(status=ReportStatus.ISSUED).filter(decisions=None),
+        required=False,
+    )
+    agreement = ModelChoiceField(label=_("Agreement"), queryset=Agreement.objects.all(), required=False)
+    partner = ModelChoiceField(
+        label=_("Partner (when its stage changes)"), queryset=Partner.objects.order_by("name"), required=False
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("kind")
+        name = SUBJECT_FIELDS.get(DecisionKind(kind)) if kind else None
+        data["subject"] = data.get(name) if name else None
+        if name and data["subject"] is None:
+            self.add_error(name, _("Choose what this decision applies to."))
+        return data
+
+
+class DecisionChoiceForm(forms.Form):
+    """The steering group's decision that adopting a plan or issuing a report rests on (required)."""
+
+    decision = ModelChoiceField(label=_("Decision of the steering group"), queryset=Decision.objects.none())
+
+    def __init__(self, *args, decisions: QuerySet[Decision], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = decisions
+        self.fields["decision"].label_from_instance = lambda d: f"{d.number} – {d.text[:80]}"

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from governance import views
+
+app_name = "governance"
+urlpatterns = [
+    path("", views.meeting_list, name="meetings"),
+    path("besluiten/", views.decision_list, name="decisions"),
+    path("<int:pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/wijzigen/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/agendapunt/", views.agenda_item_add, name="agenda_item_add"),
+    path("<int:pk>/document/", views.document_add, name="document_add"),
+    path("<int:pk>/opmerking/", views.comment_add, name="comment_add"),
+    path("<int:pk>/notulen/", views.minutes_save, name="minutes_save"),
+    path("<int:pk>/notulen/vaststellen/", views.minutes_confirm, name="minutes_confirm"),
+    path("<int:pk>/besluit/", views.decision_add, name="decision_add"),
+    path("documenten/<int:pk>/", views.document_download, name="document"),
+]
