@@ -27,6 +27,8 @@ class MeetingForm(forms.ModelForm):
 
 
 class AgendaItemForm(forms.Form):
+    prefix = "agenda"  # several forms share the meeting page: their ids must not clash
+
     title = forms.CharField(label=_("Agenda item"), max_length=200)
     description = forms.CharField(
         label=_("Description"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -34,19 +36,27 @@ class AgendaItemForm(forms.Form):
 
 
 class DocumentForm(forms.Form):
+    prefix = "document"  # several forms share the meeting page: their ids must not clash
+
     file = forms.FileField(label=_("Document (PDF, DOCX or XLSX, at most 10 MB)"))
 
 
 class MeetingCommentForm(forms.Form):
+    prefix = "comment"  # several forms share the meeting page: their ids must not clash
+
     text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class MinutesForm(forms.Form):
+    prefix = "minutes"  # several forms share the meeting page: their ids must not clash
+
     minutes = forms.CharField(label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}))
 
 
 class DecisionForm(forms.Form):
     """A decision and what it applies to: the select that matches the kind is the subject."""
+
+    prefix = "decision"  # several forms share the meeting page: their ids must not clash
 
     text = forms.CharField(label=_("Decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     kind = forms.ChoiceField(label=_("Applies to"), choices=DecisionKind.choices)

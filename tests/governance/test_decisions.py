@@ -125,7 +125,7 @@ def test_the_meeting_page_shows_agenda_decisions_and_takes_a_comment(client, mee
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Voortgang Talent" in page and "Het jaarplan wordt in april vastgesteld." in page
     assert "Notulen vaststellen" not in page  # the steering group reads; the director records
-    response = client.post(f"/regiegroep/{meeting.pk}/opmerking/", {"text": "Akkoord met de agenda."})
+    response = client.post(f"/regiegroep/{meeting.pk}/opmerking/", {"comment-text": "Akkoord met de agenda."})
     assert response.status_code == 302
     assert "Akkoord met de agenda." in client.get(meeting.get_absolute_url()).content.decode()
 
@@ -138,7 +138,9 @@ def test_the_director_records_a_meeting_and_a_decision_through_the_pages(client,
     )
     assert response.status_code == 302
     meeting_url = response["Location"]
-    response = client.post(meeting_url + "besluit/", {"text": "Startnotitie 2027 goedgekeurd.", "kind": "other"})
+    response = client.post(
+        meeting_url + "besluit/", {"decision-text": "Startnotitie 2027 goedgekeurd.", "decision-kind": "other"}
+    )
     assert response.status_code == 302
     decisions = client.get("/regiegroep/besluiten/").content.decode()
     assert "2026-01" in decisions and "Startnotitie 2027 goedgekeurd." in decisions
@@ -147,6 +149,8 @@ def test_the_director_records_a_meeting_and_a_decision_through_the_pages(client,
 def test_a_decision_without_its_subject_is_refused_with_a_message(client, director):
     meeting = MeetingFactory(created_by=director)
     client.force_login(director)
-    response = client.post(f"/regiegroep/{meeting.pk}/besluit/", {"text": "Jaarplan vastgesteld.", "kind": "plan"})
+    response = client.post(
+        f"/regiegroep/{meeting.pk}/besluit/", {"decision-text": "Jaarplan vastgesteld.", "decision-kind": "plan"}
+    )
     assert response.status_code == 400 and "utrecht-form-field--invalid" in response.content.decode()
     assert not meeting.decisions.exists()

@@ -312,6 +312,9 @@ def _poison_strategy(f: Field) -> st.SearchStrategy:
     if f.maxlength and f.kind not in ("hidden", "select"):
         pad = "ä" * (f.maxlength + 1)
         variants.append(st.text(st.characters(exclude_categories=("Cs",)), max_size=40).map(lambda tail: tail + pad))
+    if f.kind == "select" and f.options:
+        # Values no option carries (a one-select form, such as choosing a decision, gets many examples too).
+        variants.append(st.text(st.characters(exclude_categories=("Cs",)), max_size=40).map(lambda t: "x" + t))
     if f.kind == "file":
         # A leading NUL byte: never text, never a PDF, PNG, JPEG or Office file.
         variants.append(
