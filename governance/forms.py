@@ -1,13 +1,15 @@
 """Form shapes for the regiegroep's pages. The rules themselves live in governance.services."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actionlines.models import AnnualPlan, PlanStatus
-from governance.models import SUBJECT_FIELDS, Decision, DecisionKind, Meeting
+from actionlines.models import ActionLine, AnnualPlan, PlanStatus
+from governance.models import SCALE, SUBJECT_FIELDS, Decision, DecisionKind, Meeting, RiskStatus
 from lifeport.lib.forms import ModelChoiceField
-from partners.models import Agreement, Partner
+from partners.models import Agreement, Partner, Role
+from partners.permissions import users_with_role
 from reports.models import Report, ReportStatus
 
 
@@ -94,3 +96,56 @@ class DecisionChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = decisions
         self.fields["decision"].label_from_instance = lambda d: f"{d.number} – {d.text[:80]}"
+
+
+# --- Risks ---------------------------------------------------------------------------------------------
+
+SCORE_CHOICES = [(n, str(n)) for n in SCALE]
+
+
+def _score_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, choices=SCORE_CHOICES, coerce=int)
+
+
+class RiskForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    action_line = ModelChoiceField(
+        label=_("Action line"),
+        queryset=ActionLine.objects.all(),
+        required=False,
+        empty_label=_("The programme as a whole"),
+    )
+    cause = forms.CharField(label=_("Cause"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    effect = forms.CharField(label=_("Effect"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    likelihood = _score_field(_("Likelihood (1 = rare, 5 = almost certain)"))
+    impact = _score_field(_("Impact (1 = negligible, 5 = severe)"))
+    owner = ModelChoiceField(label=_("Owner"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = risk_owner_candidates()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+def risk_owner_candidates():
+    """Who may own a risk: everyone active who works in the programme (not observers)."""
+    roles = [Role.DIRECTOR, Role.OFFICE, Role.STEERING, Role.LEAD, Role.REPRESENTATIVE]
+    return users_with_role(*roles).order_by("first_name", "last_name", "username")
+
+
+class RiskReviewForm(forms.Form):
+    prefix = "review"
+
+    likelihood = _score_field(_("Likelihood (1 = rare, 5 = almost certain)"))
+    impact = _score_field(_("Impact (1 = negligible, 5 = severe)"))
+    status = forms.ChoiceField(label=_("Status"), choices=RiskStatus.choices)
+    note = forms.CharField(
+        label=_("What changed"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MeasureForm(forms.Form):
+    prefix = "measure"
+
+    description = forms.CharField(label=_("Measure"), max_length=500)
+    due_on = forms.DateField(label=_("Due date"), widget=_date_widget())

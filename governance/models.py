@@ -229,3 +229,144 @@ class Decision(models.Model):
         if not name or self._meta.get_field(name).related_model is not type(obj):
             return False
         return getattr(self, f"{name}_id") == obj.pk
+
+
+# --- The risk register ----------------------------------------------------------------------------------
+
+SCALE = range(1, 6)
+
+
+class RiskStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MITIGATING = "mitigating", _("Measures under way")
+    ACCEPTED = "accepted", _("Accepted")
+    CLOSED = "closed", _("Closed")
+
+
+ACTIVE_RISK_STATUSES = (RiskStatus.OPEN, RiskStatus.MITIGATING, RiskStatus.ACCEPTED)
+
+
+class RiskLevel(models.TextChoices):
+    """A score (likelihood × impact, 1–25) in four bands: the heat map's words, so colour is never the only cue."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+    VERY_HIGH = "very_high", _("Very high")
+
+
+def risk_level(score: int) -> RiskLevel:
+    if score >= 15:
+        return RiskLevel.VERY_HIGH
+    if score >= 10:
+        return RiskLevel.HIGH
+    if score >= 5:
+        return RiskLevel.MEDIUM
+    return RiskLevel.LOW
+
+
+class RiskQuerySet(models.QuerySet):
+    def active(self) -> "RiskQuerySet":
+        return self.filter(status__in=ACTIVE_RISK_STATUSES)
+
+
+class Risk(models.Model):
+    """A risk to the programme (no action line) or to one action line, scored on a 5 × 5 matrix."""
+
+    action_line = models.ForeignKey(
+        "actionlines.ActionLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="risks",
+        verbose_name=_("action line"),
+        help_text=_("Empty: a risk to the programme as a whole."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    cause = models.TextField(_("cause"), max_length=4000)
+    effect = models.TextField(_("effect"), max_length=4000)
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"))
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="risks", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RiskStatus.choices, default=RiskStatus.OPEN)
+    reviewed_on = models.DateField(_("last reviewed on"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("risk")
+        verbose_name_plural = _("risks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_scored_on_five_by_five",
+            ),
+            models.CheckConstraint(condition=Q(status__in=[s.value for s in RiskStatus]), name="risk_status_known"),
+        ]
+        indexes = [models.Index(fields=["status", "likelihood", "impact"], name="risk_matrix")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:risk", args=[self.pk])
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def level(self) -> RiskLevel:
+        return risk_level(self.score)
+
+
+class RiskReview(models.Model):
+    """The risk as it stood after a review: the status over time (and how the heat map moved)."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    likelihood = models.PositiveSmallIntegerField(_("likelihood (1–5)"))
+    impact = models.PositiveSmallIntegerField(_("impact (1–5)"))
+    status = models.CharField(_("status"), max_length=20, choices=RiskStatus.choices)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("risk review")
+        verbose_name_plural = _("risk reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5, impact__gte=1, impact__lte=5),
+                name="risk_review_scored_on_five_by_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk} {self.reviewed_on}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class RiskMeasure(models.Model):
+    """What is done about a risk, by when; done when it has a date."""
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="measures")
+    description = models.CharField(_("measure"), max_length=500)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("risk measure")
+        verbose_name_plural = _("risk measures")
+
+    def __str__(self) -> str:
+        return self.description

@@ -2,6 +2,8 @@
 
 The director and the programme office record meetings and decisions; steering group members read them and
 comment before a meeting. Representatives, leads and observers do not see the steering group's papers (403).
+The risk register is read by everyone in the programme; a risk is reviewed by its owner, its line's lead, the
+director and the office.
 Not visible → 404; visible but not allowed → 403.
 """
 
@@ -9,9 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from governance.models import Meeting, MeetingDocument
+from governance.models import Meeting, MeetingDocument, Risk, RiskMeasure
 from partners.models import Role
-from partners.permissions import has_role, is_programme_staff
+from partners.permissions import can_see_programme, has_role, is_programme_staff, leads
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -46,3 +48,34 @@ def meeting_for_user(user: AnyUser, pk: int) -> Meeting:
 def document_for_user(user: AnyUser, pk: int) -> MeetingDocument:
     check(can_see_governance(user))
     return get_object_or_404(MeetingDocument.objects.select_related("meeting"), pk=pk)
+
+
+# --- Risks ---------------------------------------------------------------------------------------------
+
+
+def can_see_risks(user: AnyUser) -> bool:
+    """Everyone who works in the programme reads the register (observers read issued reports only)."""
+    return can_see_programme(user)
+
+
+def can_add_risks(user: AnyUser) -> bool:
+    return is_programme_staff(user)
+
+
+def can_review_risk(user: AnyUser, risk: Risk) -> bool:
+    """The risk's owner, the lead of its action line, and the director and office."""
+    if not user.is_authenticated:
+        return False
+    if is_programme_staff(user) or risk.owner_id == user.pk:
+        return True
+    return risk.action_line is not None and leads(user, risk.action_line)
+
+
+def risk_for_user(user: AnyUser, pk: int) -> Risk:
+    check(can_see_risks(user))
+    return get_object_or_404(Risk.objects.select_related("owner", "action_line"), pk=pk)
+
+
+def measure_for_user(user: AnyUser, pk: int) -> RiskMeasure:
+    check(can_see_risks(user))
+    return get_object_or_404(RiskMeasure.objects.select_related("risk__owner", "risk__action_line"), pk=pk)

@@ -21,8 +21,18 @@ from governance.models import (
     MeetingDocument,
     MeetingStateError,
     MeetingStatus,
+    Risk,
+    RiskMeasure,
+    RiskReview,
 )
-from governance.permissions import can_comment_on, can_manage_governance, can_see_governance, check
+from governance.permissions import (
+    can_add_risks,
+    can_comment_on,
+    can_manage_governance,
+    can_review_risk,
+    can_see_governance,
+    check,
+)
 from lifeport.lib.uploads import OFFICE_LIMITS, UnsafeFile, clean_file_name, detect_file_type
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -188,3 +198,88 @@ def check_decision(*, decision: Decision | None, subject) -> Decision:
     if decision is None or not decision.applies_to(subject):
         raise ValidationError({"decision": _("Choose the steering group's decision this rests on.")})
     return decision
+
+
+# --- Risks ---------------------------------------------------------------------------------------------
+
+
+def _record_review(risk: Risk, acting_user, note: str) -> RiskReview:
+    review = RiskReview(
+        risk=risk,
+        reviewed_on=risk.reviewed_on,
+        reviewed_by=acting_user,
+        likelihood=risk.likelihood,
+        impact=risk.impact,
+        status=risk.status,
+        note=note,
+    )
+    _save(review)
+    return review
+
+
+@transaction.atomic
+def risk_create(
+    *,
+    acting_user,
+    title: str,
+    cause: str,
+    effect: str,
+    likelihood: int,
+    impact: int,
+    owner,
+    action_line=None,
+) -> Risk:
+    """Add a risk to the register (director or office); its first review is the scoring it starts with."""
+    check(can_add_risks(acting_user))
+    risk = Risk(
+        action_line=action_line,
+        title=title,
+        cause=cause,
+        effect=effect,
+        likelihood=likelihood,
+        impact=impact,
+        owner=owner,
+        reviewed_on=timezone.localdate(),
+    )
+    _save(risk)
+    _record_review(risk, acting_user, "")
+    audit_record(actor=acting_user, action=Action.RISK_CHANGED, target=risk, details={"created": True})
+    return risk
+
+
+@transaction.atomic
+def risk_review(*, risk: Risk, acting_user, likelihood: int, impact: int, status: str, note: str = "") -> Risk:
+    """Review a risk (its owner, its line's lead, the director or office): the new scores and status, dated
+    today and kept in its history; this quarter's review reminder then has no cause any more."""
+    locked = Risk.objects.select_for_update().get(pk=risk.pk)
+    check(can_review_risk(acting_user, locked))
+    before = {"likelihood": locked.likelihood, "impact": locked.impact, "status": locked.status}
+    locked.likelihood, locked.impact, locked.status = likelihood, impact, status
+    locked.reviewed_on = timezone.localdate()
+    _save(locked)
+    _record_review(locked, acting_user, note)
+    after = {"likelihood": likelihood, "impact": impact, "status": status}
+    audit_record(actor=acting_user, action=Action.RISK_CHANGED, target=locked, details={"from": before, "to": after})
+    return locked
+
+
+@transaction.atomic
+def measure_add(*, risk: Risk, acting_user, description: str, due_on: date) -> RiskMeasure:
+    check(can_review_risk(acting_user, risk))
+    measure = RiskMeasure(risk=risk, description=description, due_on=due_on)
+    _save(measure)
+    audit_record(actor=acting_user, action=Action.RISK_CHANGED, target=risk, details={"measure": description})
+    return measure
+
+
+@transaction.atomic
+def measure_done(*, measure: RiskMeasure, acting_user) -> RiskMeasure:
+    check(can_review_risk(acting_user, measure.risk))
+    locked = RiskMeasure.objects.select_for_update().get(pk=measure.pk)
+    if locked.done_on is None:
+        locked.done_on = timezone.localdate()
+        _save(locked)
+        audit_record(
+            actor=acting_user, action=Action.RISK_CHANGED, target=measure.risk, details={"done": locked.description}
+        )
+    return locked

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/notulen/vaststellen/", views.minutes_confirm, name="minutes_confirm"),
     path("<int:pk>/besluit/", views.decision_add, name="decision_add"),
     path("documenten/<int:pk>/", views.document_download, name="document"),
+    path("risicos/", views.risk_list, name="risks"),
+    path("risicos/<int:pk>/", views.risk_detail, name="risk"),
+    path("risicos/<int:pk>/beoordelen/", views.risk_review, name="risk_review"),
+    path("risicos/<int:pk>/maatregel/", views.measure_add, name="measure_add"),
+    path("risicos/maatregelen/<int:pk>/gedaan/", views.measure_done, name="measure_done"),
 ]

@@ -17,20 +17,29 @@ from governance.forms import (
     AgendaItemForm,
     DecisionForm,
     DocumentForm,
+    MeasureForm,
     MeetingCommentForm,
     MeetingForm,
     MinutesForm,
+    RiskForm,
+    RiskReviewForm,
 )
-from governance.models import Decision, Meeting, MeetingStateError
+from governance.models import Decision, Meeting, MeetingStateError, Risk
 from governance.permissions import (
+    can_add_risks,
     can_change_meeting,
     can_comment_on,
     can_manage_governance,
+    can_review_risk,
     can_see_governance,
+    can_see_risks,
     check,
     document_for_user,
+    measure_for_user,
     meeting_for_user,
+    risk_for_user,
 )
+from governance.selectors import risk_heat_map
 from lifeport.lib.files import file_download
 
 
@@ -176,3 +185,90 @@ def minutes_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int) -> HttpResponse:
     document = document_for_user(request.user, pk)
     return file_download(document.file, filename=document.original_name, content_type=document.content_type)
+
+
+# --- Risks ---------------------------------------------------------------------------------------------
+
+
+@login_required
+def risk_list(request: HttpRequest) -> HttpResponse:
+    """The register with its heat map; the director and office add risks here."""
+    check(can_see_risks(request.user))
+    form = RiskForm(request.POST or None)
+    if request.method == "POST":
+        check(can_add_risks(request.user))
+        if form.is_valid():
+            risk = services.risk_create(acting_user=request.user, **form.cleaned_data)
+            messages.success(request, _("The risk has been added to the register."))
+            return redirect(risk)
+    risks = Risk.objects.select_related("owner", "action_line").order_by("status", "-likelihood", "-impact", "title")
+    context = {
+        "risks": risks[:500],
+        "heat_map": risk_heat_map(),
+        "form": form,
+        "can_add": can_add_risks(request.user),
+    }
+    return render(request, "governance/risk_list.html", context, status=400 if form.errors else 200)
+
+
+def _risk_page(request: HttpRequest, risk: Risk, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "risk": risk,
+        "measures": risk.measures.all(),
+        "reviews": risk.reviews.select_related("reviewed_by")[:50],
+        "can_review": can_review_risk(request.user, risk),
+        "review_form": forms.get("review_form")
+        or RiskReviewForm(initial={"likelihood": risk.likelihood, "impact": risk.impact, "status": risk.status}),
+        "measure_form": forms.get("measure_form") or MeasureForm(),
+    }
+    return render(request, "governance/risk_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def risk_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _risk_page(request, risk_for_user(request.user, pk))
+
+
+def _risk_form(request: HttpRequest, pk: int, form_class, name: str, save) -> HttpResponse:
+    risk = risk_for_user(request.user, pk)
+    check(can_review_risk(request.user, risk))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            save(risk, form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(risk)
+    return _risk_page(request, risk, status=400, **{name: form})
+
+
+@login_required
+def risk_review(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(risk, data):
+        services.risk_review(risk=risk, acting_user=request.user, **data)
+
+    return _risk_form(request, pk, RiskReviewForm, "review_form", save)
+
+
+@login_required
+def measure_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(risk, data):
+        services.measure_add(risk=risk, acting_user=request.user, **data)
+
+    return _risk_form(request, pk, MeasureForm, "measure_form", save)
+
+
+@login_required
+def measure_done(request: HttpRequest, pk: int) -> HttpResponse:
+    measure = measure_for_user(request.user, pk)
+    check(can_review_risk(request.user, measure.risk))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.measure_done(measure=measure, acting_user=request.user)
+    messages.success(request, _("The measure is marked as done."))
+    return redirect(measure.risk)

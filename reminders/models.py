@@ -19,6 +19,7 @@ class Rule(models.TextChoices):
     ANNUAL_PLAN = "annual_plan", _("Next year's annual plan not adopted")
     AGREEMENT_END = "agreement_end", _("Agreement ending")
     AGREEMENT_ENDED = "agreement_ended", _("Agreement ended without a successor")
+    RISK_REVIEW = "risk_review", _("Quarterly risk review due")
 
 
 def _days_list_validator(value: str) -> None:

@@ -32,6 +32,7 @@ from actionlines.models import AnnualPlan, Milestone
 from audit.models import Action
 from audit.services import audit_record
 from contributions.models import Contribution, ReportingPeriod
+from governance.models import Risk
 from partners.models import Agreement, Role
 from partners.permissions import is_programme_staff, representative_pairs, users_with_role
 from partners.selectors import agreement_status
@@ -272,6 +273,31 @@ def _annual_plan(day: date, lead: LeadTimes) -> list[Due]:
     ]
 
 
+# The risk owners' quarterly review: reminded this many days before the quarter ends, once per risk and quarter,
+# unless the risk was reviewed in the quarter already.
+RISK_REVIEW_DAYS_BEFORE = 14
+
+
+def quarter_of(day: date) -> tuple[date, date]:
+    """The first and last day of the calendar quarter holding `day`."""
+    first_month = 3 * ((day.month - 1) // 3) + 1
+    starts = date(day.year, first_month, 1)
+    ends = (date(day.year + (first_month == 10), (first_month + 3 - 1) % 12 + 1, 1)) - timedelta(days=1)
+    return starts, ends
+
+
+def _risk_review(day: date, lead: LeadTimes) -> list[Due]:
+    """Each active risk's owner, two weeks before the quarter ends, when the risk was not reviewed this quarter."""
+    starts, ends = quarter_of(day)
+    if (ends - day).days != RISK_REVIEW_DAYS_BEFORE:
+        return []
+    risks = Risk.objects.active().filter(reviewed_on__lt=starts, owner__is_active=True).values_list("pk", "owner_id")
+    return [
+        Due(Rule.RISK_REVIEW, f"risk-{pk}", owner_id, ends, RISK_REVIEW_DAYS_BEFORE, {"risk": pk})
+        for pk, owner_id in risks
+    ]
+
+
 RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
     _period_due,
     _period_missing,
@@ -281,6 +307,7 @@ RULES: list[Callable[[date, LeadTimes], list[Due]]] = [
     _milestone_due,
     _milestone_late,
     _annual_plan,
+    _risk_review,
 ]
 
 
@@ -482,6 +509,30 @@ def _message_annual_plan(params: dict, deadline: date, lead_days: int, user) -> 
     )
 
 
+def _message_risk_review(params: dict, deadline: date, lead_days: int, user) -> Message | None:
+    risk = Risk.objects.active().filter(pk=params["risk"], owner=user).select_related("action_line").first()
+    starts, ends = quarter_of(deadline)
+    if risk is None or ends != deadline or risk.reviewed_on >= starts:
+        return None  # closed, handed to someone else, or reviewed meanwhile
+    values = {
+        "title": risk.title,
+        "date": _long(deadline),
+        "score": risk.score,
+        "line": risk.action_line.name if risk.action_line else _("the programme as a whole"),
+        "reviewed": _long(risk.reviewed_on),
+    }
+    return Message(
+        title=_("Review the risk “%(title)s” by %(date)s") % values,
+        paragraphs=[
+            _("You own the risk “%(title)s” (%(line)s), last reviewed on %(reviewed)s; its score is %(score)s.")
+            % values,
+            _("Review its likelihood, impact and measures before the quarter ends on %(date)s.") % values,
+        ],
+        link=safe_path(risk.get_absolute_url),
+        link_label=_("Open the risk"),
+    )
+
+
 MESSAGES: dict[str, Callable[[dict, date, int, object], Message | None]] = {
     Rule.PERIOD_DUE: _message_period_due,
     Rule.PERIOD_MISSING: _message_period_missing,
@@ -491,6 +542,7 @@ MESSAGES: dict[str, Callable[[dict, date, int, object], Message | None]] = {
     Rule.MILESTONE_DUE: _message_milestone_due,
     Rule.MILESTONE_LATE: _message_milestone_late,
     Rule.ANNUAL_PLAN: _message_annual_plan,
+    Rule.RISK_REVIEW: _message_risk_review,
 }
 
 

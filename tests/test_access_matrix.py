@@ -89,6 +89,9 @@ GOVERNANCE_READ = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "offic
 GOVERNANCE_STAFF = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": OK, "office": OK}
 GOVERNANCE_STAFF_POST = {**GOVERNANCE_STAFF, "director": 405, "office": 405}
 GOVERNANCE_COMMENT = {**GOVERNANCE_STAFF_POST, "steering": 405}
+# Risks: everyone in the programme reads the register; the Talent risk is reviewed by its owner (another user),
+# the Talent lead, the director and the office (POST only: GET is 405).
+RISK_REVIEWERS_POST = {**_all(FORBIDDEN), "anonymous": LOGIN, "director": 405, "office": 405, "lead": 405}
 
 
 def meeting_url(o: dict, suffix: str = "") -> str:
@@ -285,6 +288,14 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "governance:minutes_save": (lambda o: meeting_url(o, "notulen/"), GOVERNANCE_STAFF_POST),
     "governance:minutes_confirm": (lambda o: meeting_url(o, "notulen/vaststellen/"), GOVERNANCE_STAFF_POST),
     "governance:decision_add": (lambda o: meeting_url(o, "besluit/"), GOVERNANCE_STAFF_POST),
+    "governance:risks": (lambda o: "/regiegroep/risicos/", PROGRAMME_PAGE),
+    "governance:risk": (lambda o: o["risk"].get_absolute_url(), PROGRAMME_PAGE),
+    "governance:risk_review": (lambda o: o["risk"].get_absolute_url() + "beoordelen/", RISK_REVIEWERS_POST),
+    "governance:measure_add": (lambda o: o["risk"].get_absolute_url() + "maatregel/", RISK_REVIEWERS_POST),
+    "governance:measure_done": (
+        lambda o: f"/regiegroep/risicos/maatregelen/{o['measure'].pk}/gedaan/",
+        RISK_REVIEWERS_POST,
+    ),
     "governance:document": (lambda o: f"/regiegroep/documenten/{o['meeting_document'].pk}/", GOVERNANCE_READ),
     "reminders:lead_times": (
         lambda o: "/herinneringen/termijnen/",
@@ -384,9 +395,12 @@ def objects(programme) -> dict:
 
 def governance_objects(programme) -> dict:
     """A planned meeting with draft minutes (so every form of its page shows) and a document."""
+    from datetime import date
+
     from django.core.files.base import ContentFile
 
-    from governance.models import MeetingDocument
+    from actionlines.models import ActionLine
+    from governance.models import MeetingDocument, Risk, RiskMeasure
     from tests.factories import MeetingFactory
 
     meeting = MeetingFactory(minutes="Concept-notulen.")
@@ -398,7 +412,18 @@ def governance_objects(programme) -> dict:
         uploaded_by=meeting.created_by,
     )
     document.file.save("voorstel.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
-    return {"meeting": meeting, "meeting_document": document}
+    risk = Risk.objects.create(
+        action_line=ActionLine.objects.get(code="talent"),
+        title="Te weinig instroom",
+        cause="Krapte.",
+        effect="Geen groei.",
+        likelihood=4,
+        impact=3,
+        owner=UserFactory(username="m-risk-owner", partner=programme["asmpt"]),
+        reviewed_on=date(2026, 2, 1),
+    )
+    measure = RiskMeasure.objects.create(risk=risk, description="Techniekweek", due_on=date(2026, 5, 1))
+    return {"meeting": meeting, "meeting_document": document, "risk": risk, "measure": measure}
 
 
 @pytest.mark.django_db

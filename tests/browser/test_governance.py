@@ -113,3 +113,52 @@ def test_the_director_records_a_meeting_with_a_decision_and_adopts_the_plan_citi
         assert "2026-01" in register and "Adopting an annual plan version" in register
         assert_no_axe_violations(page)
         page.get_by_role("button", name="Nederlands").click()
+
+
+def test_a_risk_owner_reviews_a_risk_and_the_heat_map_moves(page):
+    from governance.services import risk_create
+
+    seed_programme()
+    seed_demo_users()
+    with time_machine.travel("2026-06-10 10:00:00+02:00", tick=True):
+        users = get_user_model().objects
+        risk = risk_create(
+            acting_user=users.get(username="directeur"),
+            action_line=ActionLine.objects.get(code="talent"),
+            title="Te weinig instroom in techniekopleidingen",
+            cause="Andere sectoren trekken jongeren.",
+            effect="Bedrijven vinden geen technici.",
+            likelihood=4,
+            impact=4,
+            owner=users.get(username="trekker-talent"),
+        )
+
+        log_in(page, "trekker-talent", DEMO_PASSWORD)
+        page.get_by_role("link", name="Risico's", exact=True).click()
+        heat = page.get_by_test_id("heat-map")
+        assert heat.get_by_test_id("heat-4-4").inner_text().split() == ["1", "Zeer", "hoog", "(16)"]
+        assert heat.get_by_test_id("heat-2-4").inner_text().split()[0] == "0"
+        assert_no_axe_violations(page)
+
+        page.get_by_role("link", name=risk.title).click()
+        page.get_by_label("Maatregel", exact=True).fill("Techniekweek voor scholieren")
+        page.get_by_label("Uiterste datum").fill("2026-09-30")
+        page.get_by_role("button", name="Maatregel toevoegen").click()
+        assert "Techniekweek voor scholieren" in page.get_by_test_id("measures").inner_text()
+        page.get_by_label("Kans (1 = zeldzaam, 5 = vrijwel zeker)").select_option("2")
+        page.get_by_label("Status").select_option("mitigating")
+        page.get_by_label("Wat is er gewijzigd").fill("Twee scholen doen mee aan de techniekweek.")
+        page.get_by_role("button", name="Beoordeling opslaan").click()
+        assert page.get_by_test_id("risk-score").inner_text() == "kans 2 × impact 4 = 8 (Middel)"
+        assert "Twee scholen doen mee" in page.get_by_test_id("risk-history").inner_text()
+        assert_no_axe_violations(page)
+
+        page.get_by_role("link", name="Risicoregister").click()
+        heat = page.get_by_test_id("heat-map")
+        assert heat.get_by_test_id("heat-4-4").inner_text().split()[0] == "0"
+        assert heat.get_by_test_id("heat-2-4").inner_text().split() == ["1", "Middel", "(8)"]
+        page.get_by_role("button", name="English").click()
+        assert page.get_by_test_id("heat-2-4").inner_text().split() == ["1", "Medium", "(8)"]
+        assert page.get_by_role("table", name="Active risks by likelihood and impact (score = likelihood × impact)")
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name="Nederlands").click()

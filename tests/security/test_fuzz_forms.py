@@ -69,6 +69,9 @@ FORMS: dict[str, tuple[str, str]] = {
     "governance:minutes_save": ("governance:meeting", "director"),
     "governance:decision_add": ("governance:meeting", "director"),
     "governance:comment_add": ("governance:meeting", "steering"),
+    "governance:risks": ("governance:risks", "director"),
+    "governance:risk_review": ("governance:risk", "director"),
+    "governance:measure_add": ("governance:risk", "director"),
     "password_change": ("password_change", "representative"),
     "password_reset": ("password_reset", "anonymous"),
     "login": ("login", "anonymous"),
@@ -109,6 +112,7 @@ ACTIONS = {
     "accounts:recovery_codes_new": ("accounts:recovery_codes", "director"),
     "api_tokens:token_revoke": ("api_tokens:tokens", "office"),
     "governance:minutes_confirm": ("governance:meeting", "director"),
+    "governance:measure_done": ("governance:risk", "director"),
 }
 # Forms on every page that are Django's own and change nothing of ours.
 NOT_FUZZED = {"logout": "signs out (Django's view)", "set_language": "sets a cookie (Django's view)"}
