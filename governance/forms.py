@@ -1,12 +1,24 @@
 """Form shapes for the regiegroep's pages. The rules themselves live in governance.services."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from actionlines.forms import AmountField
 from actionlines.models import ActionLine, AnnualPlan, PlanStatus
-from governance.models import SCALE, SUBJECT_FIELDS, Decision, DecisionKind, Meeting, RiskStatus
+from governance.models import (
+    SCALE,
+    SUBJECT_FIELDS,
+    CostCategory,
+    Decision,
+    DecisionKind,
+    Meeting,
+    RiskStatus,
+    SpendingKind,
+)
 from lifeport.lib.forms import ModelChoiceField
 from partners.models import Agreement, Partner, Role
 from partners.permissions import users_with_role
@@ -149,3 +161,55 @@ class MeasureForm(forms.Form):
 
     description = forms.CharField(label=_("Measure"), max_length=500)
     due_on = forms.DateField(label=_("Due date"), widget=_date_widget())
+
+
+# --- The programme budget ------------------------------------------------------------------------------
+
+
+def _amount_field(label) -> AmountField:
+    return AmountField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+class BudgetLineForm(forms.Form):
+    prefix = "budget"
+
+    year = forms.IntegerField(label=_("Year"), min_value=2026, max_value=2100)
+    category = forms.ChoiceField(label=_("Cost category"), choices=CostCategory.choices)
+    funder = ModelChoiceField(label=_("Funder"), queryset=Partner.objects.none())
+    budget_code = forms.CharField(
+        label=_("Budget code"), max_length=40, help_text=_("e.g. E600014-001 (municipal sub-project number)")
+    )
+    amount = _amount_field(_("Budget (€)"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Partner.objects.order_by("name")
+
+
+class SpendingForm(forms.Form):
+    prefix = "spending"
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SpendingKind.choices)
+    category = forms.ChoiceField(label=_("Cost category"), choices=CostCategory.choices)
+    on_date = forms.DateField(label=_("Date"), widget=_date_widget())
+    description = forms.CharField(label=_("Description"), max_length=300)
+    reference = forms.CharField(
+        label=_("Invoice or period"),
+        max_length=100,
+        required=False,
+        help_text=_("An invoice number, or a period such as 2026-K1 for a period's total."),
+    )
+    amount = _amount_field(_("Amount (€)"))
+
+    def clean_on_date(self):
+        on_date = self.cleaned_data["on_date"]
+        if not 2026 <= on_date.year <= 2100:
+            raise forms.ValidationError(_("Enter a date from 2026 on."))
+        return on_date

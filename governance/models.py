@@ -370,3 +370,85 @@ class RiskMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+# --- The programme budget against spending -----------------------------------------------------------------
+
+
+class CostCategory(models.TextChoices):
+    """The programme organisation's cost categories; the annual plan's activity budgets count under activities."""
+
+    DIRECTOR = "director", _("Programme director")
+    TALENT_CAPACITY = "talent_capacity", _("Talent capacity")
+    LSI_NETWORK = "lsi_network", _("LSI network")
+    QUARTERMASTER = "quartermaster", _("Quartermaster")
+    ACTIVITIES = "activities", _("Activities")
+
+
+def _amount_field(verbose_name) -> models.DecimalField:
+    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2)
+
+
+class BudgetLine(models.Model):
+    """What one funder budgets for one cost category in one year, under its budget code (e.g. E600014-001)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("cost category"), max_length=20, choices=CostCategory.choices)
+    funder = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="budget_lines", verbose_name=_("funder")
+    )
+    budget_code = models.CharField(_("budget code"), max_length=40, help_text=_("e.g. E600014-001"))
+    amount = _amount_field(_("budget (€)"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "category", "funder__name"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "category", "funder"], name="budget_line_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_line_not_negative"),
+            models.CheckConstraint(condition=Q(year__gte=2026, year__lte=2100), name="budget_line_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_category_display()} – {self.funder} ({self.budget_code})"
+
+
+class SpendingKind(models.TextChoices):
+    COMMITMENT = "commitment", _("Commitment")
+    ACTUAL = "actual", _("Actual spending")
+
+
+class Spending(models.Model):
+    """A commitment (a contract, an order) or actual spending (an invoice, or a period's total), entered by the
+    programme office against a cost category."""
+
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    on_date = models.DateField(_("date"))
+    category = models.CharField(_("cost category"), max_length=20, choices=CostCategory.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=SpendingKind.choices)
+    description = models.CharField(_("description"), max_length=300)
+    reference = models.CharField(
+        _("invoice or period"),
+        max_length=100,
+        blank=True,
+        help_text=_("An invoice number, or a period such as 2026-K1."),
+    )
+    amount = _amount_field(_("amount (€)"))
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on_date", "-id"]
+        verbose_name = _("spending")
+        verbose_name_plural = _("spending")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="spending_positive"),
+            models.CheckConstraint(condition=Q(year__gte=2026, year__lte=2100), name="spending_year_range"),
+        ]
+        indexes = [models.Index(fields=["year", "category", "kind"], name="spending_by_year")]
+
+    def __str__(self) -> str:
+        return f"{self.on_date} {self.description}"

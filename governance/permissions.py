@@ -79,3 +79,15 @@ def risk_for_user(user: AnyUser, pk: int) -> Risk:
 def measure_for_user(user: AnyUser, pk: int) -> RiskMeasure:
     check(can_see_risks(user))
     return get_object_or_404(RiskMeasure.objects.select_related("risk__owner", "risk__action_line"), pk=pk)
+
+
+# --- The programme budget --------------------------------------------------------------------------------
+
+
+def can_see_budget(user: AnyUser) -> bool:
+    """The programme organisation's budget: the director, the office and the steering group."""
+    return can_see_governance(user)
+
+
+def can_manage_budget(user: AnyUser) -> bool:
+    return is_programme_staff(user)

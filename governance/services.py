@@ -1,6 +1,7 @@
 """Every change to the regiegroep's meetings and decisions: keyword-only, atomic, checked and audited."""
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +15,7 @@ from audit.services import audit_record
 from governance.models import (
     SUBJECT_FIELDS,
     AgendaItem,
+    BudgetLine,
     Decision,
     DecisionKind,
     Meeting,
@@ -24,10 +26,12 @@ from governance.models import (
     Risk,
     RiskMeasure,
     RiskReview,
+    Spending,
 )
 from governance.permissions import (
     can_add_risks,
     can_comment_on,
+    can_manage_budget,
     can_manage_governance,
     can_review_risk,
     can_see_governance,
@@ -283,3 +287,43 @@ def measure_done(*, measure: RiskMeasure, acting_user) -> RiskMeasure:
             actor=acting_user, action=Action.RISK_CHANGED, target=measure.risk, details={"done": locked.description}
         )
     return locked
+
+
+# --- The programme budget ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def budget_line_set(*, acting_user, year: int, category: str, funder, budget_code: str, amount: Decimal) -> BudgetLine:
+    """Set what `funder` budgets for `category` in `year` (director or office): one line per funder, category
+    and year, replaced when set again."""
+    check(can_manage_budget(acting_user))
+    line = BudgetLine.objects.select_for_update().filter(year=year, category=category, funder=funder).first()
+    line = line or BudgetLine(year=year, category=category, funder=funder, created_by=acting_user)
+    before = None if line.pk is None else str(line.amount)
+    line.budget_code, line.amount = budget_code, amount
+    _save(line)
+    details = {"year": year, "category": category, "budget": str(amount), "before": before}
+    audit_record(actor=acting_user, action=Action.BUDGET_CHANGED, target=line, details=details)
+    return line
+
+
+@transaction.atomic
+def spending_add(
+    *, acting_user, on_date: date, category: str, kind: str, description: str, amount: Decimal, reference: str = ""
+) -> Spending:
+    """Enter a commitment or actual spending (an invoice or a period's total) against a cost category."""
+    check(can_manage_budget(acting_user))
+    spending = Spending(
+        year=on_date.year,
+        on_date=on_date,
+        category=category,
+        kind=kind,
+        description=description,
+        reference=reference,
+        amount=amount,
+        entered_by=acting_user,
+    )
+    _save(spending)
+    details = {"kind": kind, "category": category, "amount": str(amount)}
+    audit_record(actor=acting_user, action=Action.BUDGET_CHANGED, target=spending, details=details)
+    return spending

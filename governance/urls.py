@@ -20,4 +20,7 @@ urlpatterns = [
     path("risicos/<int:pk>/beoordelen/", views.risk_review, name="risk_review"),
     path("risicos/<int:pk>/maatregel/", views.measure_add, name="measure_add"),
     path("risicos/maatregelen/<int:pk>/gedaan/", views.measure_done, name="measure_done"),
+    path("begroting/", views.budget, name="budget"),
+    path("begroting/regel/", views.budget_line_set, name="budget_line_set"),
+    path("begroting/uitgave/", views.spending_add, name="spending_add"),
 ]

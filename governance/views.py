@@ -8,6 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -15,6 +17,7 @@ from actionlines.forms import add_service_errors
 from governance import services
 from governance.forms import (
     AgendaItemForm,
+    BudgetLineForm,
     DecisionForm,
     DocumentForm,
     MeasureForm,
@@ -23,14 +26,17 @@ from governance.forms import (
     MinutesForm,
     RiskForm,
     RiskReviewForm,
+    SpendingForm,
 )
-from governance.models import Decision, Meeting, MeetingStateError, Risk
+from governance.models import Decision, Meeting, MeetingStateError, Risk, Spending
 from governance.permissions import (
     can_add_risks,
     can_change_meeting,
     can_comment_on,
+    can_manage_budget,
     can_manage_governance,
     can_review_risk,
+    can_see_budget,
     can_see_governance,
     can_see_risks,
     check,
@@ -39,7 +45,7 @@ from governance.permissions import (
     meeting_for_user,
     risk_for_user,
 )
-from governance.selectors import risk_heat_map
+from governance.selectors import budget_figures, risk_heat_map
 from lifeport.lib.files import file_download
 
 
@@ -272,3 +278,65 @@ def measure_done(request: HttpRequest, pk: int) -> HttpResponse:
     services.measure_done(measure=measure, acting_user=request.user)
     messages.success(request, _("The measure is marked as done."))
     return redirect(measure.risk)
+
+
+# --- The programme budget ------------------------------------------------------------------------------
+
+
+def _budget_year(request: HttpRequest) -> int:
+    """The year asked for (?jaar=2026), else this year; bounded, so a bad value is simply this year."""
+    value = request.GET.get("jaar", "")
+    year = int(value) if value.isdigit() and len(value) == 4 else timezone.localdate().year
+    return min(max(year, 2026), 2100)
+
+
+def _budget_page(request: HttpRequest, year: int, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "figures": budget_figures(year=year),
+        "spending": Spending.objects.filter(year=year).select_related("entered_by")[:200],
+        "can_manage": can_manage_budget(request.user),
+        "line_form": forms.get("line_form") or BudgetLineForm(initial={"year": year, "budget_code": "E600014-001"}),
+        "spending_form": forms.get("spending_form") or SpendingForm(),
+        "years": range(2026, timezone.localdate().year + 2),
+    }
+    return render(request, "governance/budget.html", context, status=status)
+
+
+@login_required
+@require_GET
+def budget(request: HttpRequest) -> HttpResponse:
+    check(can_see_budget(request.user))
+    return _budget_page(request, _budget_year(request))
+
+
+def _budget_form(request: HttpRequest, form_class, name: str, save) -> HttpResponse:
+    check(can_see_budget(request.user))
+    check(can_manage_budget(request.user))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            year = save(form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("governance:budget") + f"?jaar={year}")
+    return _budget_page(request, _budget_year(request), status=400, **{name: form})
+
+
+@login_required
+def budget_line_set(request: HttpRequest) -> HttpResponse:
+    def save(data) -> int:
+        return services.budget_line_set(acting_user=request.user, **data).year
+
+    return _budget_form(request, BudgetLineForm, "line_form", save)
+
+
+@login_required
+def spending_add(request: HttpRequest) -> HttpResponse:
+    def save(data) -> int:
+        return services.spending_add(acting_user=request.user, **data).year
+
+    return _budget_form(request, SpendingForm, "spending_form", save)

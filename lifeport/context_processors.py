@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from audit.permissions import can_read_audit_trail
 from contributions.figures import submitted_count
 from contributions.permissions import can_use_contributions
-from governance.permissions import can_see_governance, can_see_risks
+from governance.permissions import can_see_budget, can_see_governance, can_see_risks
 from partners.permissions import can_see_programme, is_programme_staff
 from reports.permissions import can_see_dashboard, can_see_reports
 
@@ -36,6 +36,8 @@ def navigation(request: HttpRequest) -> dict:
         entries.append((reverse("actionlines:overview"), _("Overview")))
     if can_see_governance(user):
         entries.append((reverse("governance:meetings"), _("Steering group")))
+    if can_see_budget(user):
+        entries.append((reverse("governance:budget"), _("Budget")))
     if can_see_risks(user):
         entries.append((reverse("governance:risks"), _("Risks")))
     if can_read_audit_trail(user):

@@ -296,6 +296,9 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
         lambda o: f"/regiegroep/risicos/maatregelen/{o['measure'].pk}/gedaan/",
         RISK_REVIEWERS_POST,
     ),
+    "governance:budget": (lambda o: "/regiegroep/begroting/?jaar=2026", GOVERNANCE_READ),
+    "governance:budget_line_set": (lambda o: "/regiegroep/begroting/regel/", GOVERNANCE_STAFF_POST),
+    "governance:spending_add": (lambda o: "/regiegroep/begroting/uitgave/", GOVERNANCE_STAFF_POST),
     "governance:document": (lambda o: f"/regiegroep/documenten/{o['meeting_document'].pk}/", GOVERNANCE_READ),
     "reminders:lead_times": (
         lambda o: "/herinneringen/termijnen/",

@@ -70,6 +70,8 @@ FORMS: dict[str, tuple[str, str]] = {
     "governance:decision_add": ("governance:meeting", "director"),
     "governance:comment_add": ("governance:meeting", "steering"),
     "governance:risks": ("governance:risks", "director"),
+    "governance:budget_line_set": ("governance:budget", "office"),
+    "governance:spending_add": ("governance:budget", "office"),
     "governance:risk_review": ("governance:risk", "director"),
     "governance:measure_add": ("governance:risk", "director"),
     "password_change": ("password_change", "representative"),
