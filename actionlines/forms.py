@@ -173,6 +173,29 @@ class IndicatorActualForm(forms.Form):
         ).order_by("starts_on")
 
 
+class IndicatorTargetsForm(forms.Form):
+    """A target per reporting period of the plan's year (empty: none for that period)."""
+
+    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        current = dict(indicator.targets.values_list("period_id", "value"))
+        self.periods = list(ReportingPeriod.objects.filter(starts_on__year=indicator.plan.year).order_by("starts_on"))
+        for period in self.periods:
+            self.fields[f"period_{period.pk}"] = AmountField(
+                label=_("Target for %(period)s") % {"period": period.name},
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                localize=True,
+                widget=_decimal_widget(),
+                initial=current.get(period.pk),
+            )
+
+    def targets(self) -> dict:
+        return {period: self.cleaned_data[f"period_{period.pk}"] for period in self.periods}
+
+
 class CommentForm(forms.Form):
     text = TextField(label=_("Your comment"), max_length=4000, rows=4)
 

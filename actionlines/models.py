@@ -419,6 +419,31 @@ class IndicatorActual(models.Model):
         return f"{self.indicator}: {self.value} ({self.period})"
 
 
+class IndicatorTarget(models.Model):
+    """The value an indicator should have reached by the end of one reporting period (a quarterly target), next
+    to the yearly `Indicator.target`. Plan, not realisation: set while the plan is a draft."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    period = models.ForeignKey(
+        "contributions.ReportingPeriod",
+        on_delete=models.PROTECT,
+        related_name="indicator_targets",
+        verbose_name=_("reporting period"),
+    )
+    value = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period__starts_on"]
+        verbose_name = _("indicator target per period")
+        verbose_name_plural = _("indicator targets per period")
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"], name="indicator_target_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.value} ({self.period})"
+
+
 class PlanComment(models.Model):
     """A steering group member's comment on an activity while the plan is in review."""
 

@@ -23,6 +23,7 @@ from actionlines.models import (
     AnnualPlan,
     Indicator,
     IndicatorActual,
+    IndicatorTarget,
     Milestone,
     MultiYearTarget,
     PlanComment,
@@ -105,7 +106,7 @@ class PlanContents:
 
 def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) -> PlanContents:
     """The plan per action line: activities (with pledges, milestones and comments), indicators (with
-    actuals), the multi-year target of the year and the pledge totals. Seven queries."""
+    actuals and targets per period), the multi-year target of the year and the pledge totals. Eight queries."""
     lines = list(ActionLine.objects.all() if action_line is None else ActionLine.objects.filter(pk=action_line.pk))
     targets = {t.action_line_id: t for t in MultiYearTarget.objects.filter(year=plan.year)}
     activities = (
@@ -118,7 +119,8 @@ def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) ->
         .order_by("action_line__ordering", "starts_on", "title", "id")
     )
     indicators = plan.indicators.prefetch_related(
-        Prefetch("actuals", queryset=IndicatorActual.objects.select_related("period"))
+        Prefetch("actuals", queryset=IndicatorActual.objects.select_related("period")),
+        Prefetch("targets", queryset=IndicatorTarget.objects.select_related("period")),
     )
     sections = {line.pk: LineSection(action_line=line, target=targets.get(line.pk)) for line in lines}
     total, budget, count, open_comments = Pledged(), ZERO, 0, 0
@@ -140,6 +142,7 @@ def plan_contents(plan: AnnualPlan, *, action_line: ActionLine | None = None) ->
         if indicator.action_line_id in sections:
             indicator.actual_list = list(indicator.actuals.all())  # type: ignore[attr-defined]
             indicator.latest_actual = indicator.actual_list[-1] if indicator.actual_list else None  # type: ignore[attr-defined]
+            indicator.target_list = list(indicator.targets.all())  # type: ignore[attr-defined]
             sections[indicator.action_line_id].indicators.append(indicator)
     return PlanContents(
         plan=plan,
@@ -787,3 +790,21 @@ def director_overview(*, on: date | None = None) -> DirectorOverview:
         plan=next((p for p in plans if p.status == PlanStatus.ADOPTED), None),
         open_plan=next((p for p in plans if p.status in OPEN_PLAN_STATUSES), None),
     )
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    period: str
+    target: Decimal | None
+    actual: Decimal | None
+
+
+def indicator_series(indicator: Indicator) -> list[IndicatorPoint]:
+    """The indicator over the plan's year: per reporting period its target (if set) and actual (if measured),
+    the yearly target at the last period when no target was set for it. Three queries."""
+    periods = list(ReportingPeriod.objects.filter(starts_on__year=indicator.plan.year).order_by("starts_on"))
+    targets = dict(indicator.targets.values_list("period_id", "value"))
+    actuals = dict(indicator.actuals.values_list("period_id", "value"))
+    if periods and periods[-1].pk not in targets:
+        targets[periods[-1].pk] = indicator.target
+    return [IndicatorPoint(p.name, targets.get(p.pk), actuals.get(p.pk)) for p in periods]

@@ -22,6 +22,7 @@ from actionlines.models import (
     AnnualPlan,
     Indicator,
     IndicatorActual,
+    IndicatorTarget,
     Milestone,
     MilestoneStatus,
     MultiYearTarget,
@@ -250,6 +251,8 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
         )
         _save(copy)
         if years == 0:
+            for goal in indicator.targets.all():
+                _save(IndicatorTarget(indicator=copy, period_id=goal.period_id, value=goal.value))
             for actual in indicator.actuals.all():
                 _save(
                     IndicatorActual(  # type: ignore[misc]
@@ -479,6 +482,29 @@ def indicator_actual_set(
     actual.value, actual.recorded_by = value, acting_user
     _save(actual)
     return actual
+
+
+@transaction.atomic
+def indicator_targets_set(
+    *, indicator: Indicator, acting_user, targets: dict[ReportingPeriod, Decimal | None]
+) -> list[IndicatorTarget]:
+    """Set the indicator's target per reporting period of the plan's year (None removes one): plan, so only
+    while the plan is a draft, by the director or the line's lead."""
+    locked = _locked(indicator.plan)
+    _check(can_edit_line(acting_user, locked, indicator.action_line))
+    kept = []
+    for period, value in targets.items():
+        if period.starts_on.year != locked.year:
+            raise ValidationError(_("Choose a reporting period of %(year)s.") % {"year": locked.year})
+        if value is None:
+            IndicatorTarget.objects.filter(indicator=indicator, period=period).delete()
+            continue
+        goal = IndicatorTarget.objects.filter(indicator=indicator, period=period).first()
+        goal = goal or IndicatorTarget(indicator=indicator, period=period)
+        goal.value = value
+        _save(goal)
+        kept.append(goal)
+    return kept
 
 
 # --- Review comments -----------------------------------------------------------------------------------------

@@ -36,6 +36,7 @@ urlpatterns = [
     path("indicatoren/<int:pk>/wijzigen/", views.indicator_edit, name="indicator_edit"),
     path("indicatoren/<int:pk>/verwijderen/", views.indicator_delete, name="indicator_delete"),
     path("indicatoren/<int:pk>/meting/", views.indicator_actual, name="indicator_actual"),
+    path("indicatoren/<int:pk>/kwartaaldoelen/", views.indicator_targets, name="indicator_targets"),
     path("opmerkingen/<int:pk>/afhandelen/", views.comment_resolve, name="comment_resolve"),
     path("<slug:code>/", views.action_line_detail, name="detail"),
     path("<slug:code>/doelen/<int:year>/", views.target_edit, name="target_edit"),

@@ -26,6 +26,7 @@ from actionlines.forms import (
     CompareForm,
     IndicatorActualForm,
     IndicatorForm,
+    IndicatorTargetsForm,
     MilestoneForm,
     MilestoneProgressForm,
     PlanForm,
@@ -617,6 +618,28 @@ def indicator_actual(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(plan)
     title = _("Actual value of “%(indicator)s”") % {"indicator": indicator}
     return _form_page(request, form, title=title, cancel_url=plan.get_absolute_url(), plan=plan)
+
+
+@login_required
+def indicator_targets(request: HttpRequest, pk: int) -> HttpResponse:
+    """The indicator's target per quarter (plan: while the plan is a draft, the director or the line's lead)."""
+    indicator = indicator_for_user(request.user, pk)
+    plan = indicator.plan
+    check(can_edit_line(request.user, plan, indicator.action_line))
+    form = IndicatorTargetsForm(request.POST or None, indicator=indicator)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_targets_set(indicator=indicator, acting_user=request.user, targets=form.targets())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The targets per quarter have been saved."))
+            return redirect(plan)
+    title = _("Targets per quarter of “%(indicator)s”") % {"indicator": indicator}
+    intro = _("The value to reach by the end of each quarter; the yearly target is %(target)s.") % {
+        "target": f"{indicator.target:g}"
+    }
+    return _form_page(request, form, title=title, intro=intro, cancel_url=plan.get_absolute_url(), plan=plan)
 
 
 # --- Review comments ---------------------------------------------------------------------------------------------

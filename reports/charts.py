@@ -187,3 +187,40 @@ def chart_descriptions(data: "ProgrammeFigures") -> dict[str, str]:
             "total": format_euro(data.totals.approved.total_value, language),
         },
     }
+
+
+def target_actual_svg(*, periods: list[str], targets: list, actuals: list, language: str) -> str:
+    """An indicator over time: its target per period (dashed, squares) against the actual (solid, circles).
+    A period without a value leaves a gap in its line."""
+    plt = _pyplot()
+
+    fig, ax = plt.subplots(figsize=(6.7, 2.6))
+    x = list(range(len(periods)))
+    with translation.override(language):
+        labels = (_("Target"), _("Actual"))
+
+    def values(series: list) -> list[float]:
+        return [float("nan") if v is None else float(v) for v in series]
+
+    ax.plot(x, values(targets), color=GREY, linestyle="--", marker="s", markersize=4, label=labels[0])
+    ax.plot(x, values(actuals), color=INK, linestyle="-", marker="o", markersize=4.5, label=labels[1])
+    for xi, value in zip(x, actuals, strict=True):
+        if value is not None:
+            ax.annotate(f"{float(value):g}", (xi, float(value)), textcoords="offset points", xytext=(0, 6), fontsize=8)
+    ax.set_xticks(x, periods, fontsize=7.5)
+    ax.set_ylim(bottom=0)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(axis="y", color="#bbbbbb", linewidth=0.5)
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return _svg(fig)
+
+
+def indicator_chart_svg(*, periods: list[str], targets: list, actuals: list, language: str) -> str:
+    """`target_actual_svg`, cached by its input (periods, values, language) like the report's charts."""
+    inputs = json.dumps(["indicator", language, periods, targets, actuals], default=str)
+    key = f"report-chart:{hashlib.sha256(inputs.encode()).hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = target_actual_svg(periods=periods, targets=targets, actuals=actuals, language=language)
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg

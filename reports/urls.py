@@ -22,4 +22,5 @@ urlpatterns = [
     path("jaaropgaven/<int:pk>/", views.statement_detail, name="statement"),
     path("jaaropgaven/<int:pk>/pdf/", views.statement_pdf, name="statement_pdf"),
     path("jaaropgaven/<int:pk>/pdf-maken/", views.statement_generate, name="statement_generate"),
+    path("indicatoren/<int:pk>/grafiek.svg", views.indicator_chart, name="indicator_chart"),
 ]

@@ -4,11 +4,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionlines.models import ActionLine
+from actionlines.permissions import indicator_for_user
+from actionlines.selectors import indicator_series
 from contributions.permissions import own_partner_ids, sees_all_partners
 from governance.forms import DecisionChoiceForm
 from governance.models import Decision
@@ -16,7 +19,7 @@ from lifeport.lib.files import file_download
 from lifeport.lib.spreadsheet import XLSX_TYPE
 from partners.permissions import acts_for, is_programme_staff
 from reports import services
-from reports.charts import CHART_NAMES, chart_descriptions, report_chart_svg
+from reports.charts import CHART_NAMES, chart_descriptions, indicator_chart_svg, report_chart_svg
 from reports.forms import NarrativeForm, ReportCreateForm, StatementsCreateForm
 from reports.models import ExportStatus, ReportStateError, ReportStatus
 from reports.permissions import (
@@ -210,6 +213,20 @@ def report_chart(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     if name not in CHART_NAMES:
         raise Http404
     return _svg_response(report_chart_svg(services.report_build_data(report), name))
+
+
+@login_required
+@require_GET
+def indicator_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """An indicator's target per period against its actual, as SVG (whoever reads the plan)."""
+    series = indicator_series(indicator_for_user(request.user, pk))
+    svg = indicator_chart_svg(
+        periods=[point.period for point in series],
+        targets=[point.target for point in series],
+        actuals=[point.actual for point in series],
+        language=get_language() or "nl",
+    )
+    return _svg_response(svg)
 
 
 # --- XLSX export ----------------------------------------------------------------------------------

@@ -98,6 +98,12 @@ def meeting_url(o: dict, suffix: str = "") -> str:
     return f"/regiegroep/{o['meeting'].pk}/{suffix}"
 
 
+def indicator_chart_url(o: dict) -> str:
+    from tests.actionlines.matrix import plan_objects
+
+    return f"/rapportages/indicatoren/{plan_objects(o)['adopted_indicator'].pk}/grafiek.svg"
+
+
 def report_url(o: dict, name: str, suffix: str = "") -> str:
     return f"/rapportages/{o[name].pk}/{suffix}"
 
@@ -220,6 +226,8 @@ MATRIX: dict[str, tuple[Callable[[dict], str], dict[str, int]]] = {
     "actionlines:milestone_progress": (lambda o: plan_url(o, "milestone_progress", "adopted_milestone"), PLAN_LINE),
     "actionlines:indicator_edit": (lambda o: plan_url(o, "indicator_edit", "indicator"), PLAN_LINE),
     "actionlines:indicator_delete": (lambda o: plan_url(o, "indicator_delete", "indicator"), PLAN_LINE),
+    "actionlines:indicator_targets": (lambda o: plan_url(o, "indicator_targets", "indicator"), PLAN_LINE),
+    "reports:indicator_chart": (lambda o: indicator_chart_url(o), PROGRAMME_PAGE),
     "actionlines:indicator_actual": (lambda o: plan_url(o, "indicator_actual", "adopted_indicator"), PLAN_LINE),
     "actionlines:comment_create": (lambda o: plan_url(o, "comment_create", "review_activity"), PLAN_COMMENT),
     "actionlines:comment_resolve": (lambda o: plan_url(o, "comment_resolve", "comment"), PLAN_DIRECTOR),

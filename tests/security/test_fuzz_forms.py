@@ -55,6 +55,7 @@ FORMS: dict[str, tuple[str, str]] = {
     "actionlines:indicator_create": ("actionlines:indicator_create", "director"),
     "actionlines:indicator_edit": ("actionlines:indicator_edit", "director"),
     "actionlines:indicator_actual": ("actionlines:indicator_actual", "director"),
+    "actionlines:indicator_targets": ("actionlines:indicator_targets", "director"),
     "actionlines:comment_create": ("actionlines:comment_create", "steering"),
     "actionlines:comment_resolve": ("actionlines:comment_resolve", "director"),
     "reports:create": ("reports:create", "director"),
