@@ -27,6 +27,10 @@ class Command(BaseCommand):
 
         plan = seed_demo_plan()
         self.stdout.write(f"Demo annual plan: {plan} ({plan.get_status_display()}).")
+        from governance.demo import seed_demo_governance
+
+        if seed_demo_governance(plan):
+            self.stdout.write("Demo governance: meetings and decisions, risks, the programme budget 2026.")
         self.stdout.write("")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in logins:
