@@ -227,12 +227,14 @@ def test_issuing_a_report_and_exporting_it_are_recorded(client, programme, direc
     from tests.reports.conftest import ready_report
 
     report = ready_report(director=director)
+    decision = DecisionFactory(report=report)
     client.force_login(director)
-    assert client.post(f"/rapportages/{report.pk}/uitgeven/", REMOTE_ADDR=ADDRESS).status_code == 302
+    response = client.post(f"/rapportages/{report.pk}/uitgeven/", {"issue-decision": decision.pk}, REMOTE_ADDR=ADDRESS)
+    assert response.status_code == 302
     issued = _events(Action.REPORT_ISSUED).get()
     assert (issued.actor, issued.target_id, issued.ip_address) == (director, str(report.pk), ADDRESS)
     report.refresh_from_db()
-    assert issued.details == {"sha256": report.pdf_sha256}
+    assert issued.details == {"sha256": report.pdf_sha256, "decision": decision.number}
     client.post(f"/rapportages/{report.pk}/xlsx/", REMOTE_ADDR=ADDRESS)
     exported = _events(Action.EXPORTED).get()
     assert (exported.target_id, exported.ip_address, exported.details["format"]) == (str(report.pk), ADDRESS, "xlsx")
