@@ -185,10 +185,6 @@ class IndicatorTargetsForm(forms.Form):
                 label=_("Target for %(period)s") % {"period": period.name},
                 required=False,
                 min_value=0,
-                max_digits=12,
-                decimal_places=2,
-                localize=True,
-                widget=_decimal_widget(),
                 initial=current.get(period.pk),
             )
 

@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from actionlines.forms import AmountField
 from actionlines.models import ActionLine, AnnualPlan, PlanStatus
 from governance.models import (
     SCALE,
@@ -19,7 +18,7 @@ from governance.models import (
     RiskStatus,
     SpendingKind,
 )
-from lifeport.lib.forms import ModelChoiceField
+from lifeport.lib.forms import AmountField, ModelChoiceField
 from partners.models import Agreement, Partner, Role
 from partners.permissions import users_with_role
 from reports.models import Report, ReportStatus
@@ -167,14 +166,7 @@ class MeasureForm(forms.Form):
 
 
 def _amount_field(label) -> AmountField:
-    return AmountField(
-        label=label,
-        min_value=Decimal("0.01"),
-        max_digits=12,
-        decimal_places=2,
-        localize=True,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-    )
+    return AmountField(label=label, min_value=Decimal("0.01"))
 
 
 class BudgetLineForm(forms.Form):

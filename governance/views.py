@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from actionlines.forms import add_service_errors
 from governance import services
 from governance.forms import (
     AgendaItemForm,
@@ -47,6 +46,7 @@ from governance.permissions import (
 )
 from governance.selectors import budget_figures, risk_heat_map
 from lifeport.lib.files import file_download
+from lifeport.lib.forms import add_service_errors
 
 
 @login_required
