@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from actionlines.services import seed_demo_plan
+from actionlines.demo import seed_demo_plan
 from audit.models import Action, AuditEvent
 from governance import services
 from governance.models import CostCategory, SpendingKind

@@ -2,7 +2,7 @@
 
 import pytest
 
-from actionlines.services import seed_demo_plan
+from actionlines.demo import seed_demo_plan
 from governance.demo import seed_demo_governance
 from governance.models import Decision, Meeting, Risk
 from governance.selectors import budget_figures

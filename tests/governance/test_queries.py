@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from actionlines.services import seed_demo_plan
+from actionlines.demo import seed_demo_plan
 from governance import services
 from governance.demo import seed_demo_governance
 from governance.models import Meeting, Risk
