@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 
 from governance.models import CostCategory
 from governance.services import budget_line_set
+from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.models import Partner
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -11,7 +11,8 @@ from actionlines import services as plan_services
 from actionlines.models import ActionLine, AnnualPlan, PlanStatus
 from audit.models import Action, AuditEvent
 from governance.models import Decision, DecisionKind
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

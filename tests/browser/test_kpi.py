@@ -11,7 +11,8 @@ from django.contrib.auth import get_user_model
 from actionlines import services
 from actionlines.models import ActionLine
 from contributions.models import ReportingPeriod
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from tests.conftest import assert_no_axe_violations, log_in
 from tests.factories import DecisionFactory
 

@@ -6,8 +6,8 @@ from actionlines.demo import seed_demo_plan
 from governance.demo import seed_demo_governance
 from governance.models import Decision, Meeting, Risk
 from governance.selectors import budget_figures
+from partners.demo import seed_demo_users
 from partners.models import Role
-from partners.services import seed_demo_users
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from actionlines.demo import seed_demo_plan
 from governance import services
 from governance.demo import seed_demo_governance
 from governance.models import Meeting, Risk
-from partners.services import seed_demo_users
+from partners.demo import seed_demo_users
 from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
