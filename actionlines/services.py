@@ -174,6 +174,7 @@ def plan_adopt(*, plan: AnnualPlan, acting_user, decision: Decision | None) -> A
         _relink_contributions(old=previous, new=locked)
     locked.adopt(by=acting_user)
     _save(locked)
+    assert decision is not None  # check_decision refuses a missing one
     audit_record(actor=acting_user, action=Action.PLAN_ADOPTED, target=locked, details={"decision": decision.number})
     return locked
 
@@ -252,7 +253,7 @@ def _copy_contents(*, source: AnnualPlan, target: AnnualPlan, years: int) -> Non
         _save(copy)
         if years == 0:
             for goal in indicator.targets.all():
-                _save(IndicatorTarget(indicator=copy, period_id=goal.period_id, value=goal.value))
+                _save(IndicatorTarget(indicator=copy, period_id=goal.period_id, value=goal.value))  # type: ignore[misc]
             for actual in indicator.actuals.all():
                 _save(
                     IndicatorActual(  # type: ignore[misc]

@@ -7,15 +7,12 @@ director and the office.
 Not visible → 404; visible but not allowed → 403.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from governance.models import Meeting, MeetingDocument, Risk, RiskMeasure
 from partners.models import Role
-from partners.permissions import can_see_programme, has_role, is_programme_staff, leads
-
-AnyUser = AbstractBaseUser | AnonymousUser
+from partners.permissions import AnyUser, can_see_programme, has_role, is_programme_staff, leads
 
 
 def can_see_governance(user: AnyUser) -> bool:

@@ -96,9 +96,10 @@ def agenda_item_add(*, meeting: Meeting, acting_user, title: str, description: s
 def document_add(*, meeting: Meeting, acting_user, upload: UploadedFile) -> MeetingDocument:
     """Store a PDF, DOCX or XLSX (at most 10 MB, the type read from the content) with the meeting."""
     locked = _open_meeting(meeting, acting_user)
-    if upload.size == 0:
+    size = upload.size or 0
+    if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    if upload.size > MAX_DOCUMENT_BYTES:
+    if size > MAX_DOCUMENT_BYTES:
         raise ValidationError({"file": _("The file is larger than 10 MB.")})
     try:
         detected = detect_file_type(upload, zip_limits=OFFICE_LIMITS)
@@ -111,7 +112,7 @@ def document_add(*, meeting: Meeting, acting_user, upload: UploadedFile) -> Meet
         meeting=locked,
         original_name=clean_file_name(upload.name, default=f"document{extension}"),
         content_type=content_type,
-        size=upload.size,
+        size=size,
         uploaded_by=acting_user,
     )
     document.file.save(f"document{extension}", upload, save=False)

@@ -304,6 +304,7 @@ def report_issue(*, report: Report, acting_user, decision: Decision | None) -> R
     locked.issued_by, locked.issued_at = acting_user, timezone.now()
     locked.full_clean()
     locked.save()
+    assert decision is not None  # check_decision refuses a missing one
     details = {"sha256": locked.pdf_sha256, "decision": decision.number}
     audit_record(actor=acting_user, action=Action.REPORT_ISSUED, target=locked, details=details)
     return locked
