@@ -9,9 +9,10 @@ import time_machine
 from django.urls import reverse
 
 from actionlines.models import AnnualPlan
-from actionlines.services import seed_demo_plan
-from contributions.services import seed_demo_contributions, seed_demo_rate_card
-from partners.services import DEMO_PASSWORD, seed_demo_users, seed_programme
+from actionlines.demo import seed_demo_plan
+from contributions.demo import seed_demo_contributions, seed_demo_rate_card
+from partners.demo import DEMO_PASSWORD, seed_demo_users
+from partners.services import seed_programme
 from reports.models import Report
 from tests.conftest import assert_no_axe_violations, log_in
 
