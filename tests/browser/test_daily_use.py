@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from actionlines.models import AnnualPlan
 from actionlines.demo import seed_demo_plan
+from actionlines.models import AnnualPlan
 from contributions.demo import seed_demo_contributions, seed_demo_rate_card
 from partners.demo import DEMO_PASSWORD, seed_demo_users
 from partners.services import seed_programme
