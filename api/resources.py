@@ -28,7 +28,7 @@ from api.problems import Unprocessable
 from api.services import IdempotencyConflict, api_write_record, idempotent
 from contributions import services as contribution_services
 from contributions.models import Contribution, Evidence, ReportingPeriod
-from lifeport.lib.files import file_download
+from lifeport.lib.files import content_disposition, file_download
 from lifeport.lib.spreadsheet import csv_lines
 from partners.models import Agreement, Partner
 from partners.selectors import agreement_status
@@ -386,7 +386,7 @@ class OpenDataFiguresCsv(APIView):
         names = list(selectors.OPEN_DATA_FIELDS)
         rows = ([getattr(row, name) for name in names] for row in selectors.open_data_rows())
         response = StreamingHttpResponse(csv_lines([names, *rows]), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="lifeport-programmacijfers.csv"'
+        response["Content-Disposition"] = content_disposition("lifeport-programmacijfers.csv")
         response["Access-Control-Allow-Origin"] = "*"
         response["Link"] = f'<{selectors.OPEN_DATA_LICENCE_URL}>; rel="license"'
         return response

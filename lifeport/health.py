@@ -161,7 +161,14 @@ def run_checks(selected: Iterable[HealthCheck]) -> list[HealthCheckResult]:
         return await asyncio.gather(*(check.get_result(executor) for check in selected))
 
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="health") as executor:
-        return asyncio.run(gather(executor))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: a sync worker, a command
+            return asyncio.run(gather(executor))
+        # Called from sync code under a running event loop (ASGI's thread, a browser driver's): asyncio.run
+        # refuses to nest, so the checks get a loop of their own in another thread.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-loop") as own:
+            return own.submit(asyncio.run, gather(executor)).result()
 
 
 LABELS = {
