@@ -382,9 +382,15 @@ def _tables(exclude: set[str]) -> list[str]:
 
 
 def writes_so_far() -> int:
-    """PostgreSQL: rows inserted, updated or deleted in this transaction so far (rolled-back ones too)."""
+    """PostgreSQL: rows inserted, updated or deleted in the checked tables (those `fingerprint` reads: the apps'
+    data, not the session's bookkeeping, which saves the last-seen time once a minute) in this transaction so
+    far (rolled-back ones too)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables")
+        cursor.execute(
+            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_xact_user_tables"
+            " WHERE relname = ANY(%s)",
+            [_tables(set())],
+        )
         return int(cursor.fetchone()[0])
 
 
